@@ -1,0 +1,35 @@
+namespace NetComm.Diagnostics;
+
+/// <summary>
+/// The event ids NetComm logs with. They are part of the public contract: filter and alert on them.
+/// Ranges: 1000-1099 transport, 2000-2099 SMTP, 3000-3099 POP3, 4000-4099 test servers.
+/// </summary>
+public static class NetCommEventIds
+{
+    /// <summary>A TCP server started listening.</summary>
+    public const int ServerStarted = 1000;
+
+    /// <summary>A TCP server stopped.</summary>
+    public const int ServerStopped = 1001;
+
+    /// <summary>A connection was accepted and handed to a handler.</summary>
+    public const int ConnectionAccepted = 1002;
+
+    /// <summary>A connection was refused (connection limit reached, or the server was stopping).</summary>
+    public const int ConnectionRefused = 1003;
+
+    /// <summary>A connection was closed.</summary>
+    public const int ConnectionClosed = 1004;
+
+    /// <summary>A connection handler threw; its connection was closed and the server carried on.</summary>
+    public const int HandlerFailed = 1005;
+
+    /// <summary>Accepting a connection failed (for example, the process ran out of file descriptors).</summary>
+    public const int AcceptFailed = 1006;
+
+    /// <summary>A connection was closed for being idle too long.</summary>
+    public const int ConnectionIdle = 1007;
+
+    /// <summary>A UDP receive loop's handler threw; the loop carried on.</summary>
+    public const int DatagramHandlerFailed = 1010;
+}

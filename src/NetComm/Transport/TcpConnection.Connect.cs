@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using NetComm.Internal;
+
+namespace NetComm.Transport;
+
+public sealed partial class TcpConnection
+{
+    /// <summary>
+    /// Resolves <paramref name="host"/>, tries each address (IPv6 and IPv4) in turn within
+    /// <see cref="TcpClientOptions.ConnectTimeout"/>, and negotiates implicit TLS if asked.
+    /// </summary>
+    public static TcpConnection Connect(string host, int port, TcpClientOptions? options = null)
+        => ConnectAsync<SyncIo>(host, port, options ?? new TcpClientOptions(), default).Complete();
+
+    /// <summary>Asynchronous <see cref="Connect"/>.</summary>
+    public static ValueTask<TcpConnection> ConnectAsync(string host, int port, TcpClientOptions? options = null, CancellationToken cancellationToken = default)
+        => ConnectAsync<AsyncIo>(host, port, options ?? new TcpClientOptions(), cancellationToken);
+
+    internal static async ValueTask<TcpConnection> ConnectAsync<TIo>(string host, int port, TcpClientOptions options, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var started = Environment.TickCount64;
+        var addresses = await ResolveAsync<TIo>(host, cancellationToken).ConfigureAwait(false);
+        var errors = new List<Exception>();
+        foreach (var address in addresses)
+        {
+            var remaining = Remaining(options.ConnectTimeout, started);
+            if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = options.NoDelay };
+            try
+            {
+                if (options.KeepAlive)
+                {
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                }
+
+                await ConnectSocketAsync<TIo>(socket, new IPEndPoint(address, port), remaining, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException)
+            {
+                socket.Dispose();
+                errors.Add(e);
+                continue;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            var connection = new TcpConnection(socket, options.BufferSize)
+            {
+                ReadTimeout = options.ReadTimeout,
+                WriteTimeout = options.WriteTimeout,
+            };
+            try
+            {
+                if (options.ImplicitTls is { } tls)
+                {
+                    await connection.UpgradeToTlsAsync<TIo>(tls, host, cancellationToken).ConfigureAwait(false);
+                }
+
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        var reason = errors.Count == 0
+            ? $"the timeout of {options.ConnectTimeout.TotalSeconds:0.###} s ran out"
+            : string.Join("; ", errors.Select(e => e.Message));
+        var message = $"Could not connect to {host}:{port} ({addresses.Length} address(es) tried): {reason}";
+        if (errors.Count > 0 && errors.TrueForAll(e => e is TimeoutException))
+        {
+            throw new TimeoutException(message, errors[0]);
+        }
+
+        throw new TransportException(message, errors.Count > 0 ? new AggregateException(errors) : null);
+    }
+
+    private static async ValueTask<IPAddress[]> ResolveAsync<TIo>(string host, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return [literal];
+        }
+
+        try
+        {
+            var addresses = TIo.IsAsync
+                ? await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false)
+                : Dns.GetHostAddresses(host);
+            if (addresses.Length == 0)
+            {
+                throw new TransportException($"The host name '{host}' resolved to no address.");
+            }
+
+            return addresses;
+        }
+        catch (SocketException e)
+        {
+            throw new TransportException($"The host name '{host}' could not be resolved: {e.Message}", e);
+        }
+    }
+
+    private static async ValueTask ConnectSocketAsync<TIo>(Socket socket, IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        if (TIo.IsAsync)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                await socket.ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Connecting to {endPoint} timed out after {timeout.TotalSeconds:0.###} s.");
+            }
+
+            return;
+        }
+
+        // A blocking connect has no timeout of its own: start it non-blocking and wait for writability.
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(endPoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            var micros = (long)Math.Min(timeout.TotalMicroseconds, int.MaxValue);
+            if (!socket.Poll((int)micros, SelectMode.SelectWrite))
+            {
+                throw new TimeoutException($"Connecting to {endPoint} timed out after {timeout.TotalSeconds:0.###} s.");
+            }
+
+            var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+        }
+
+        socket.Blocking = true;
+    }
+
+    private static TimeSpan Remaining(TimeSpan total, long startedTicks)
+        => total == Timeout.InfiniteTimeSpan
+            ? Timeout.InfiniteTimeSpan
+            : total - TimeSpan.FromMilliseconds(Environment.TickCount64 - startedTicks);
+}

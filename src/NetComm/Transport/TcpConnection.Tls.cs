@@ -1,0 +1,114 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using NetComm.Internal;
+
+namespace NetComm.Transport;
+
+public sealed partial class TcpConnection
+{
+    /// <inheritdoc />
+    public void UpgradeToTls(TlsClientOptions options, string targetHost)
+        => UpgradeToTlsAsync<SyncIo>(options, targetHost, default).Complete();
+
+    /// <inheritdoc />
+    public ValueTask UpgradeToTlsAsync(TlsClientOptions options, string targetHost, CancellationToken cancellationToken = default)
+        => UpgradeToTlsAsync<AsyncIo>(options, targetHost, cancellationToken);
+
+    /// <inheritdoc />
+    public void UpgradeToTlsAsServer(TlsServerOptions options)
+        => UpgradeToTlsAsync<SyncIo>(options, default).Complete();
+
+    /// <inheritdoc />
+    public ValueTask UpgradeToTlsAsServerAsync(TlsServerOptions options, CancellationToken cancellationToken = default)
+        => UpgradeToTlsAsync<AsyncIo>(options, cancellationToken);
+
+    internal ValueTask UpgradeToTlsAsync<TIo>(TlsClientOptions options, string targetHost, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(targetHost);
+        var sslOptions = options.ToSslOptions(targetHost);
+        return HandshakeAsync<TIo>(
+            $"TLS handshake with {sslOptions.TargetHost}",
+            options.HandshakeTimeout,
+            (ssl, token) => ssl.AuthenticateAsClientAsync(sslOptions, token),
+            ssl => ssl.AuthenticateAsClient(sslOptions),
+            cancellationToken);
+    }
+
+    internal ValueTask UpgradeToTlsAsync<TIo>(TlsServerOptions options, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sslOptions = options.ToSslOptions();
+        return HandshakeAsync<TIo>(
+            $"TLS handshake with client {RemoteEndPoint}",
+            options.HandshakeTimeout,
+            (ssl, token) => ssl.AuthenticateAsServerAsync(sslOptions, token),
+            ssl => ssl.AuthenticateAsServer(sslOptions),
+            cancellationToken);
+    }
+
+    private async ValueTask HandshakeAsync<TIo>(
+        string operation,
+        TimeSpan timeout,
+        Func<SslStream, CancellationToken, Task> authenticateAsync,
+        Action<SslStream> authenticate,
+        CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        if (_sslStream is not null)
+        {
+            throw new InvalidOperationException($"Connection #{Id} already uses TLS.");
+        }
+
+        // Bytes that arrived before the handshake were sent in plaintext, so anyone on the path could
+        // have injected them; reading them later as if TLS protected them is the STARTTLS injection bug.
+        if (BufferedCount > 0)
+        {
+            throw new TlsUpgradeException(
+                $"{operation} refused: {BufferedCount} unread bytes arrived in plaintext before the handshake (possible command injection).")
+            {
+                PendingBytes = BufferedCount,
+            };
+        }
+
+        var ssl = new SslStream(_networkStream, leaveInnerStreamOpen: true);
+        var callerToken = cancellationToken;
+        var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
+        var savedReceiveTimeout = _socket.ReceiveTimeout;
+        try
+        {
+            if (TIo.IsAsync)
+            {
+                await authenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _socket.ReceiveTimeout = ToSocketTimeout(timeout);
+                authenticate(ssl);
+            }
+        }
+        catch (AuthenticationException e)
+        {
+            ssl.Dispose();
+            throw new TlsUpgradeException($"{operation} failed: {e.Message}", e);
+        }
+        catch (Exception e) when (IsIoFailure(e))
+        {
+            ssl.Dispose();
+            throw Translate(e, operation, timeout, deadline, callerToken);
+        }
+        finally
+        {
+            deadline?.Dispose();
+            if (!TIo.IsAsync)
+            {
+                _socket.ReceiveTimeout = savedReceiveTimeout;
+            }
+        }
+
+        _sslStream = ssl;
+        _stream = ssl;
+    }
+}

@@ -1,0 +1,20 @@
+namespace NetComm.Transport;
+
+/// <summary>
+/// A TLS upgrade was refused or failed: the handshake failed, or the peer had already sent bytes
+/// that would be read as if they came through TLS (the STARTTLS command-injection attack).
+/// </summary>
+public sealed class TlsUpgradeException : TransportException
+{
+    /// <summary>Creates the exception.</summary>
+    public TlsUpgradeException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with the cause.</summary>
+    public TlsUpgradeException(string message, Exception? innerException) : base(message, innerException) { }
+
+    /// <summary>Creates the exception.</summary>
+    public TlsUpgradeException() { }
+
+    /// <summary>How many unread plaintext bytes were pending when the upgrade was refused (0 when none).</summary>
+    public int PendingBytes { get; init; }
+}
