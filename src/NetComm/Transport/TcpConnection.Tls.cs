@@ -73,10 +73,10 @@ public sealed partial class TcpConnection
             };
         }
 
-        var ssl = new SslStream(_networkStream, leaveInnerStreamOpen: true);
+        var ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
         var callerToken = cancellationToken;
         var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
-        var savedReceiveTimeout = _socket.ReceiveTimeout;
+        var savedReceiveTimeout = _socket?.ReceiveTimeout ?? 0;
         try
         {
             if (TIo.IsAsync)
@@ -85,7 +85,7 @@ public sealed partial class TcpConnection
             }
             else
             {
-                _socket.ReceiveTimeout = ToSocketTimeout(timeout);
+                _socket?.ReceiveTimeout = ToSocketTimeout(timeout);
                 authenticate(ssl);
             }
         }
@@ -104,7 +104,7 @@ public sealed partial class TcpConnection
             deadline?.Dispose();
             if (!TIo.IsAsync)
             {
-                _socket.ReceiveTimeout = savedReceiveTimeout;
+                _socket?.ReceiveTimeout = savedReceiveTimeout;
             }
         }
 

@@ -21,8 +21,8 @@ public sealed partial class TcpConnection : ITcpConnection
 
     private static long s_lastId;
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _networkStream;
+    private readonly Socket? _socket;
+    private readonly Stream _transport;
     private readonly int _bufferSize;
     private Stream _stream;
     private SslStream? _sslStream;
@@ -48,11 +48,20 @@ public sealed partial class TcpConnection : ITcpConnection
 
         _socket = socket;
         _bufferSize = bufferSize;
-        _networkStream = new NetworkStream(socket, ownsSocket: true);
-        _stream = _networkStream;
+        _transport = new NetworkStream(socket, ownsSocket: true);
+        _stream = _transport;
         Id = Interlocked.Increment(ref s_lastId);
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
+    }
+
+    /// <summary>Runs the connection over any stream: lets tests control exactly how bytes arrive.</summary>
+    internal TcpConnection(Stream transport, int bufferSize = DefaultBufferSize)
+    {
+        _transport = transport;
+        _stream = transport;
+        _bufferSize = bufferSize;
+        Id = Interlocked.Increment(ref s_lastId);
     }
 
     /// <inheritdoc />
@@ -86,7 +95,7 @@ public sealed partial class TcpConnection : ITcpConnection
     public X509Certificate? RemoteCertificate => _sslStream?.RemoteCertificate;
 
     /// <summary>The underlying socket, for options this class does not surface.</summary>
-    public Socket Socket => _socket;
+    public Socket Socket => _socket ?? throw new InvalidOperationException("This connection runs over a stream, not a socket.");
 
     /// <summary>Whether <see cref="Dispose"/> has run (or the server closed the connection).</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
@@ -101,7 +110,7 @@ public sealed partial class TcpConnection : ITcpConnection
         set
         {
             _readTimeout = ValidateTimeout(value);
-            _socket.ReceiveTimeout = ToSocketTimeout(value);
+            _socket?.ReceiveTimeout = ToSocketTimeout(value);
         }
     }
 
@@ -112,7 +121,7 @@ public sealed partial class TcpConnection : ITcpConnection
         set
         {
             _writeTimeout = ValidateTimeout(value);
-            _socket.SendTimeout = ToSocketTimeout(value);
+            _socket?.SendTimeout = ToSocketTimeout(value);
         }
     }
 
@@ -121,7 +130,7 @@ public sealed partial class TcpConnection : ITcpConnection
     {
         try
         {
-            _socket.Shutdown(SocketShutdown.Send);
+            Socket.Shutdown(SocketShutdown.Send);
         }
         catch (SocketException e)
         {
@@ -134,7 +143,7 @@ public sealed partial class TcpConnection : ITcpConnection
     {
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            _socket?.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException)
         {
@@ -145,7 +154,8 @@ public sealed partial class TcpConnection : ITcpConnection
             return;
         }
 
-        _socket.Close();
+        _socket?.Close();
+        _transport.Dispose();
     }
 
     /// <inheritdoc />
@@ -165,8 +175,8 @@ public sealed partial class TcpConnection : ITcpConnection
             // The close_notify could not be sent; the socket is closed below regardless.
         }
 
-        _networkStream.Dispose();
-        _socket.Dispose();
+        _transport.Dispose();
+        _socket?.Dispose();
     }
 
     /// <inheritdoc />

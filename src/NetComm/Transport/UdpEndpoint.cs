@@ -212,8 +212,8 @@ public sealed class UdpEndpoint : IUdpEndpoint
         {
             try
             {
-                var n = _owner._socket.ReceiveFrom(buffer, SocketFlags.None, _address);
-                return new UdpReceiveResult(n, Sender(), false);
+                var n = _owner._socket.ReceiveFrom(buffer, s_receiveFlags, _address);
+                return Result(n, buffer.Length);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
             {
@@ -232,8 +232,8 @@ public sealed class UdpEndpoint : IUdpEndpoint
             deadline?.CancelAfter(timeout);
             try
             {
-                var n = await _owner._socket.ReceiveFromAsync(buffer, SocketFlags.None, _address, deadline?.Token ?? cancellationToken).ConfigureAwait(false);
-                return new UdpReceiveResult(n, Sender(), false);
+                var n = await _owner._socket.ReceiveFromAsync(buffer, s_receiveFlags, _address, deadline?.Token ?? cancellationToken).ConfigureAwait(false);
+                return Result(n, buffer.Length);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
             {
@@ -248,6 +248,17 @@ public sealed class UdpEndpoint : IUdpEndpoint
                 throw _owner.Fail(e, "Receiving a datagram");
             }
         }
+
+        /// <summary>
+        /// Linux truncates silently; with MSG_TRUNC it returns the datagram's real length, which tells us.
+        /// Windows reports the same case as <see cref="SocketError.MessageSize"/>, caught above.
+        /// </summary>
+        private static readonly SocketFlags s_receiveFlags = OperatingSystem.IsLinux() ? SocketFlags.Truncated : SocketFlags.None;
+
+        private UdpReceiveResult Result(int received, int capacity)
+            => received > capacity
+                ? new UdpReceiveResult(capacity, Sender(), true)
+                : new UdpReceiveResult(received, Sender(), false);
 
         private IPEndPoint Sender()
         {
