@@ -73,7 +73,8 @@ public sealed partial class TcpConnection
             };
         }
 
-        var ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
+        var sniffer = new HandshakeSniffer(_transport);
+        var ssl = new SslStream(sniffer, leaveInnerStreamOpen: true);
         var callerToken = cancellationToken;
         var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
         var savedReceiveTimeout = _socket?.ReceiveTimeout ?? 0;
@@ -92,11 +93,16 @@ public sealed partial class TcpConnection
         catch (AuthenticationException e)
         {
             ssl.Dispose();
-            throw new TlsUpgradeException($"{operation} failed: {e.Message}", e);
+            throw HandshakeFailed(operation, sniffer, e);
         }
         catch (Exception e) when (IsIoFailure(e))
         {
             ssl.Dispose();
+            if (sniffer.PlaintextSeen is not null && e is not OperationCanceledException)
+            {
+                throw HandshakeFailed(operation, sniffer, e);
+            }
+
             throw Translate(e, operation, timeout, deadline, callerToken);
         }
         finally
@@ -108,7 +114,13 @@ public sealed partial class TcpConnection
             }
         }
 
+        sniffer.StopRecording();
         _sslStream = ssl;
         _stream = ssl;
     }
+
+    private static TlsUpgradeException HandshakeFailed(string operation, HandshakeSniffer sniffer, Exception error)
+        => sniffer.PlaintextSeen is { } text
+            ? new TlsUpgradeException($"{operation} failed: the peer answered in plaintext (\"{text}\"), not TLS.", error) { PeerPlaintext = text }
+            : new TlsUpgradeException($"{operation} failed: {error.Message}", error);
 }

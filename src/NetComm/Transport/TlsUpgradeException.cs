@@ -17,4 +17,11 @@ public sealed class TlsUpgradeException : TransportException
 
     /// <summary>How many unread plaintext bytes were pending when the upgrade was refused (0 when none).</summary>
     public int PendingBytes { get; init; }
+
+    /// <summary>
+    /// When the peer answered the handshake with readable text instead of TLS (a plaintext greeting such
+    /// as <c>220 mail.example.com ESMTP</c>), its first bytes; otherwise null. This is the classic mix-up
+    /// of implicit TLS and STARTTLS ports.
+    /// </summary>
+    public string? PeerPlaintext { get; init; }
 }

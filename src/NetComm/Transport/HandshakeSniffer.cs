@@ -1,0 +1,101 @@
+using System.Text;
+
+namespace NetComm.Transport;
+
+/// <summary>
+/// Sits under <see cref="System.Net.Security.SslStream"/> and keeps the first bytes the peer sends during
+/// the handshake, so that a plaintext answer (a server greeting on what we took for a TLS port) can be
+/// named in the error instead of a bare "unexpected message".
+/// </summary>
+internal sealed class HandshakeSniffer(Stream inner) : Stream
+{
+    private const int Keep = 64;
+    private byte[]? _first = new byte[Keep];
+    private int _count;
+
+    /// <summary>The first bytes received, when they look like text (printable ASCII up to a line end); else null.</summary>
+    public string? PlaintextSeen
+    {
+        get
+        {
+            if (_first is null || _count == 0)
+            {
+                return null;
+            }
+
+            var span = _first.AsSpan(0, _count);
+            var end = span.IndexOfAny((byte)'\r', (byte)'\n');
+            var text = end >= 0 ? span[..end] : span;
+            foreach (var b in text)
+            {
+                if (b is < 0x20 or > 0x7E)
+                {
+                    return null;
+                }
+            }
+
+            return text.Length >= 3 ? Encoding.ASCII.GetString(text) : null;
+        }
+    }
+
+    public void StopRecording() => _first = null;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        Record(buffer[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Record(buffer.Span[..n]);
+        return n;
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        => inner.WriteAsync(buffer, cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void Record(ReadOnlySpan<byte> data)
+    {
+        if (_first is null || _count >= Keep || data.IsEmpty)
+        {
+            return;
+        }
+
+        var n = Math.Min(Keep - _count, data.Length);
+        data[..n].CopyTo(_first.AsSpan(_count));
+        _count += n;
+    }
+}
