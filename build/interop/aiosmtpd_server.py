@@ -141,6 +141,10 @@ async def serve(args):
     loop = asyncio.get_running_loop()
     server = await loop.create_server(factory, host=args.host, port=args.port)
     port = server.sockets[0].getsockname()[1]
+    if args.pidfile:
+        with open(args.pidfile + ".tmp", "w") as f:
+            f.write("%d\n" % os.getpid())
+        os.replace(args.pidfile + ".tmp", args.pidfile)
     print("aiosmtpd listening on %s:%d, saving to %s" % (args.host, port, args.out), flush=True)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -148,6 +152,11 @@ async def serve(args):
     await stop.wait()
     server.close()
     await server.wait_closed()
+    if args.pidfile:
+        try:
+            os.unlink(args.pidfile)
+        except FileNotFoundError:
+            pass
     print("aiosmtpd stopped", flush=True)
 
 
@@ -159,10 +168,12 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--users", required=True, help="file of user:password lines")
     p.add_argument("--out", required=True)
+    p.add_argument("--pidfile", help="written once the port is bound, removed on exit")
     p.add_argument("--size", type=int, default=30000000)
     args = p.parse_args()
     logging.basicConfig(level=logging.INFO, stream=sys.stdout,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
     asyncio.run(serve(args))
 
 

@@ -7,7 +7,7 @@ Without USER arguments it rebuilds alice, bob, big and empty (plus bench and ben
 --bench). Every message is generated deterministically, so sizes, hashes and UIDLs are the same
 after every rebuild. Messages are stored with LF line ends (as Dovecot stores them) in
 DIR/USER/cur/ under file names "BASE,S=<file size>,W=<CRLF size>:2,"; Dovecot's UIDL
-(pop3_uidl_format = %g) is BASE.
+(pop3_uidl_format = %g) is the file name up to ":2,".
 
 For each user, SRC/USER/manifest.json lists the messages in POP3 order:
   index, uidl, octets (the POP3 size: the message with CRLF line ends), sha256 (of those CRLF
@@ -288,7 +288,7 @@ def build_user(user, mail_dir, src_dir, uid, gid):
         with open(os.path.join(tmp, "cur", fname), "wb") as f:
             f.write(lf)
         os.utime(os.path.join(tmp, "cur", fname), (BASE_TIME + i, BASE_TIME + i))
-        entry = {"index": i, "uidl": base, "octets": len(crlf),
+        entry = {"index": i, "uidl": fname.split(":")[0], "octets": len(crlf),
                  "sha256": hashlib.sha256(crlf).hexdigest(),
                  "subject": decoded_subject(lf), "description": desc}
         if keep_copies:
