@@ -32,4 +32,28 @@ public static class NetCommEventIds
 
     /// <summary>A UDP receive loop's handler threw; the loop carried on.</summary>
     public const int DatagramHandlerFailed = 1010;
+
+    /// <summary>An SMTP client connected (and negotiated TLS as its mode asks).</summary>
+    public const int SmtpConnected = 2000;
+
+    /// <summary>STARTTLS was not available and the client went on without TLS (only with StartTlsWhenAvailable).</summary>
+    public const int SmtpTlsNotAvailable = 2001;
+
+    /// <summary>An SMTP client authenticated.</summary>
+    public const int SmtpAuthenticated = 2002;
+
+    /// <summary>SMTP authentication was refused.</summary>
+    public const int SmtpAuthenticationFailed = 2003;
+
+    /// <summary>A message was accepted by the SMTP server.</summary>
+    public const int SmtpMessageSent = 2004;
+
+    /// <summary>An SMTP recipient was refused.</summary>
+    public const int SmtpRecipientRejected = 2005;
+
+    /// <summary>The connection failed after a message was sent and before the server confirmed it.</summary>
+    public const int SmtpDeliveryUnknown = 2006;
+
+    /// <summary>An SMTP client disconnected.</summary>
+    public const int SmtpDisconnected = 2007;
 }

@@ -28,6 +28,9 @@ public class MailCommandException : MailException
     /// <summary>The command that was refused, with any secret replaced by <c>********</c>.</summary>
     public string? Command { get; init; }
 
+    /// <summary>The server's numeric reply code (SMTP), or null for protocols without one (POP3) or a refusal made by the client itself.</summary>
+    public int? StatusCode { get; init; }
+
     /// <summary>Whether the server said the failure is temporary (SMTP 4xx, POP3 <c>[SYS/TEMP]</c>, <c>[IN-USE]</c>, <c>[LOGIN-DELAY]</c>): retry later.</summary>
     public bool IsTransient { get; init; }
 }

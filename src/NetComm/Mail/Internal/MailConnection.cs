@@ -33,6 +33,9 @@ internal sealed class MailConnection : IDisposable
 
     public int Port => _options.EffectivePort;
 
+    /// <summary>Runs the protocol over an already open connection (tests drive engines over scripted streams this way).</summary>
+    internal static MailConnection Over(TcpConnection tcp, MailClientOptions options, string protocol) => new(options, protocol, tcp);
+
     public static async ValueTask<MailConnection> ConnectAsync<TIo>(MailClientOptions options, string protocol, CancellationToken cancellationToken)
         where TIo : IIo
     {
@@ -119,6 +122,20 @@ internal sealed class MailConnection : IDisposable
     {
         Transcript.Client(shown ?? command);
         return WriteAsync<TIo>(Encoding.UTF8.GetBytes(command + "\r\n"), cancellationToken);
+    }
+
+    /// <summary>Writes several command lines in one write (pipelining), each shown in the transcript.</summary>
+    public ValueTask WriteCommandsAsync<TIo>(IReadOnlyList<string> commands, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var batch = new StringBuilder();
+        foreach (var command in commands)
+        {
+            Transcript.Client(command);
+            batch.Append(command).Append("\r\n");
+        }
+
+        return WriteAsync<TIo>(Encoding.UTF8.GetBytes(batch.ToString()), cancellationToken);
     }
 
     /// <summary>

@@ -1,0 +1,92 @@
+using System.Buffers;
+using MimeKit;
+using NetComm.Internal;
+
+namespace NetComm.Smtp.Protocol;
+
+/// <summary>The bytes of a message to send: written by MimeKit, or the caller's raw bytes as they are.</summary>
+internal abstract class SmtpContent
+{
+    /// <summary>A dry run over the bytes; null when they cannot be read twice (a non-seekable raw stream).</summary>
+    public abstract MessageInspection? Inspect(bool international);
+
+    public abstract ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
+        where TIo : IIo;
+}
+
+/// <summary>
+/// A <see cref="MimeMessage"/> serialised with CRLF line endings and Bcc/Resent-Bcc hidden, through
+/// <see cref="FormatOptions"/>: the caller's message object is never modified.
+/// </summary>
+internal sealed class MimeContent(MimeMessage message) : SmtpContent
+{
+    public override MessageInspection Inspect(bool international)
+    {
+        var inspection = new MessageInspection();
+        message.WriteTo(Options(international), inspection);
+        return inspection;
+    }
+
+    public override async ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
+    {
+        if (TIo.IsAsync)
+        {
+            await message.WriteToAsync(Options(international), destination, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            message.WriteTo(Options(international), destination, cancellationToken);
+        }
+    }
+
+    private static FormatOptions Options(bool international)
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        options.EnsureNewLine = true;
+        options.International = international;
+        options.HiddenHeaders.Add(HeaderId.Bcc);
+        options.HiddenHeaders.Add(HeaderId.ResentBcc);
+        return options;
+    }
+}
+
+/// <summary>The caller's bytes, sent unchanged apart from transport framing (pre-signed DKIM mail).</summary>
+internal sealed class RawContent(Stream source) : SmtpContent
+{
+    public override MessageInspection? Inspect(bool international)
+    {
+        if (!source.CanSeek)
+        {
+            return null;
+        }
+
+        var start = source.Position;
+        var inspection = new MessageInspection();
+        source.CopyTo(inspection);
+        source.Position = start;
+        return inspection;
+    }
+
+    public override async ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (true)
+            {
+                var n = await TIo.ReadAsync(source, buffer, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                await TIo.WriteAsync(destination, buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using NetComm.Diagnostics;
+using NetComm.Internal;
+using NetComm.Mail;
+using NetComm.Mail.Internal;
+
+namespace NetComm.Smtp.Protocol;
+
+internal sealed partial class SmtpEngine
+{
+    /// <summary>One mail transaction: checks, envelope (pipelined when offered), content, final reply.</summary>
+    public async ValueTask<SmtpSendResult> SendAsync<TIo>(SmtpContent content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Recipients.Count == 0)
+        {
+            throw new ArgumentException("The envelope has no recipients.", nameof(envelope));
+        }
+
+        _ = Live;
+        using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
+        var plan = Plan(content, envelope);
+        var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
+        commands.AddRange(plan.RcptTo);
+        var dataInBatch = plan.Pipelining && !plan.Chunking
+            && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
+        if (dataInBatch)
+        {
+            commands.Add("DATA");
+        }
+
+        var replies = await ExchangeAsync<TIo>(commands, plan.Pipelining, cancellationToken).ConfigureAwait(false);
+        var mailReply = replies[0];
+        var recipients = envelope.Recipients.Select((r, i) => new SmtpRecipientResult(r.Address, replies[i + 1])).ToList();
+        var dataReply = dataInBatch ? replies[^1] : null;
+        var accepted = recipients.Count(r => r.Accepted);
+        foreach (var refused in recipients.Where(r => !r.Accepted))
+        {
+            SmtpLog.RecipientRejected(_logger, refused.Address, refused.Reply.Code, refused.Reply.Text);
+            MailTelemetry.RecipientsRejected.Add(1);
+        }
+
+        if (!mailReply.IsSuccess)
+        {
+            await AbortAsync<TIo>(dataReply, cancellationToken).ConfigureAwait(false);
+            throw new SmtpCommandException($"The SMTP server refused the sender <{envelope.Sender}>: {mailReply}", SmtpErrorCode.SenderRejected, mailReply)
+            {
+                Mailbox = envelope.Sender,
+                Command = plan.MailFrom,
+                Recipients = recipients,
+            };
+        }
+
+        if (accepted == 0 || (accepted < recipients.Count && _options.PartialDelivery == PartialDeliveryPolicy.AbortIfAnyRejected))
+        {
+            await AbortAsync<TIo>(dataReply, cancellationToken).ConfigureAwait(false);
+            var first = recipients.First(r => !r.Accepted);
+            throw new SmtpCommandException(
+                $"The SMTP server refused {recipients.Count - accepted} of {recipients.Count} recipient(s), first <{first.Address}>: {first.Reply}; nothing was sent.",
+                SmtpErrorCode.RecipientRejected,
+                first.Reply)
+            {
+                Mailbox = first.Address,
+                Recipients = recipients,
+            };
+        }
+
+        if (!plan.Chunking)
+        {
+            dataReply ??= await CommandAsync<TIo>("DATA", null, cancellationToken).ConfigureAwait(false);
+            if (dataReply.Code != 354)
+            {
+                await ResetQuietlyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+                throw new SmtpCommandException($"The SMTP server refused DATA: {dataReply}", SmtpErrorCode.MessageRejected, dataReply) { Recipients = recipients };
+            }
+        }
+
+        var (finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, cancellationToken).ConfigureAwait(false);
+        if (!finalReply.IsSuccess)
+        {
+            throw new SmtpCommandException($"The SMTP server refused the message: {finalReply}", SmtpErrorCode.MessageRejected, finalReply) { Recipients = recipients };
+        }
+
+        var result = new SmtpSendResult(recipients, finalReply, Live.IsTls, plan.Pipelining, plan.Chunking, bytes);
+        MailTelemetry.MessagesSent.Add(1);
+        SmtpLog.MessageSent(_logger, result.QueueId, accepted, bytes);
+        scope.Succeed();
+        return result;
+    }
+
+    /// <summary>Decides, before a byte is sent, how the message goes, and refuses what the server cannot take.</summary>
+    private TransferPlan Plan(SmtpContent content, SmtpEnvelope envelope)
+    {
+        var caps = Capabilities;
+        var smtpUtf8 = SmtpCommands.NeedsSmtpUtf8(envelope);
+        if (smtpUtf8 && !caps.Supports(SmtpExtensions.SmtpUtf8))
+        {
+            throw Refuse(SmtpErrorCode.ExtensionRequired, "The envelope has non-ASCII mailbox names, which need SMTPUTF8, and the server does not offer it.");
+        }
+
+        var inspection = content.Inspect(smtpUtf8);
+        var chunking = caps.Supports(SmtpExtensions.Chunking) && _options.UseChunking;
+        string? body = null;
+        if (inspection is { NeedsBinary: true })
+        {
+            if (!chunking || !caps.Supports(SmtpExtensions.BinaryMime))
+            {
+                throw Refuse(
+                    SmtpErrorCode.ExtensionRequired,
+                    inspection.HasNul
+                        ? "The message contains NUL bytes, which only BINARYMIME with CHUNKING can carry, and the server does not offer both. Encode the part with base64."
+                        : $"The message has a line of {inspection.LongestLine} octets; SMTP allows 998 without BINARYMIME. Encode the part with quoted-printable or base64 (MimeKit: message.Prepare(EncodingConstraint.SevenBit)).");
+            }
+
+            body = "BINARYMIME";
+        }
+        else if (inspection is { HasEightBit: true })
+        {
+            if (!caps.Supports(SmtpExtensions.EightBitMime))
+            {
+                throw Refuse(SmtpErrorCode.ExtensionRequired, "The message has 8-bit content and the server does not offer 8BITMIME. Encode it with quoted-printable or base64 (MimeKit: message.Prepare(EncodingConstraint.SevenBit)).");
+            }
+
+            body = "8BITMIME";
+        }
+
+        if (inspection is not null && caps.MaxMessageSize is { } max && inspection.Size > max)
+        {
+            throw Refuse(SmtpErrorCode.MessageTooLarge, $"The message is {inspection.Size:N0} bytes and the server accepts at most {max:N0}; nothing was sent.");
+        }
+
+        if (envelope.RequireTls && (!Live.IsTls || !caps.Supports(SmtpExtensions.RequireTls)))
+        {
+            throw Refuse(SmtpErrorCode.ExtensionRequired, "REQUIRETLS was asked for, but the session is not over TLS or the server does not offer REQUIRETLS.");
+        }
+
+        var dsn = SmtpCommands.UsesDsn(envelope);
+        if (dsn && !caps.Supports(SmtpExtensions.Dsn))
+        {
+            throw Refuse(SmtpErrorCode.ExtensionRequired, "Delivery status notifications were asked for (NOTIFY/ORCPT/RET/ENVID), and the server does not offer DSN.");
+        }
+
+        var size = caps.Supports(SmtpExtensions.Size) ? inspection?.Size : null;
+        return new TransferPlan(
+            SmtpCommands.MailFrom(envelope, size, body, smtpUtf8, dsn),
+            envelope.Recipients.Select(r => SmtpCommands.RcptTo(r, smtpUtf8, dsn)).ToList(),
+            caps.Supports(SmtpExtensions.Pipelining) && _options.UsePipelining,
+            chunking,
+            body == "BINARYMIME",
+            smtpUtf8,
+            inspection?.Size);
+    }
+
+    /// <summary>Sends commands and reads one reply each: in one write when pipelining (RFC 2920), else in lock-step.</summary>
+    private async ValueTask<List<SmtpReply>> ExchangeAsync<TIo>(List<string> commands, bool pipelining, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var replies = new List<SmtpReply>(commands.Count);
+        if (pipelining)
+        {
+            await Live.WriteCommandsAsync<TIo>(commands, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < commands.Count; i++)
+            {
+                replies.Add(await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false));
+            }
+
+            return replies;
+        }
+
+        foreach (var command in commands)
+        {
+            var reply = await CommandAsync<TIo>(command, null, cancellationToken).ConfigureAwait(false);
+            replies.Add(reply);
+            if (replies.Count == 1 && !reply.IsSuccess)
+            {
+                // Without a sender there is no transaction: the recipients would only collect 503s.
+                replies.AddRange(commands.Skip(1).Select(_ => reply));
+                break;
+            }
+        }
+
+        return replies;
+    }
+
+    private async ValueTask<(SmtpReply Reply, long Bytes)> TransferAsync<TIo>(SmtpContent content, TransferPlan plan, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size);
+        await content.WriteToAsync<TIo>(writer, plan.SmtpUtf8, cancellationToken).ConfigureAwait(false);
+        await writer.FinishAsync<TIo>(cancellationToken).ConfigureAwait(false);
+
+        // From here the server may have the whole message: a lost reply is "unknown", not "not sent".
+        Live.SetReadTimeout(_options.DataTimeout);
+        try
+        {
+            SmtpReply? failure = null;
+            SmtpReply last;
+            var pending = plan.Chunking ? writer.PendingChunkReplies : 1;
+            do
+            {
+                last = await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+                if (!last.IsSuccess)
+                {
+                    failure ??= last;
+                }
+            }
+            while (--pending > 0);
+
+            return (failure ?? last, writer.BytesWritten);
+        }
+        catch (Exception e) when (e is MailProtocolException or TimeoutException or IOException)
+        {
+            Break();
+            SmtpLog.DeliveryUnknown(_logger, _options.Host, e.Message);
+            throw new SmtpDeliveryUnknownException(
+                $"The connection to {_options.Host} failed after the message was sent and before the server confirmed it: it may or may not have been accepted. ({e.Message})",
+                e);
+        }
+        finally
+        {
+            _connection?.SetReadTimeout(_options.CommandTimeout);
+        }
+    }
+
+    /// <summary>Ends a failed transaction: finishes an accepted DATA with an empty body (no recipient can get it), then RSET.</summary>
+    private async ValueTask AbortAsync<TIo>(SmtpReply? dataReply, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        if (dataReply?.Code == 354)
+        {
+            await Live.WriteAsync<TIo>(".\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ResetQuietlyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask ResetQuietlyAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+        => await CommandAsync<TIo>("RSET", null, cancellationToken).ConfigureAwait(false);
+
+    private static SmtpCommandException Refuse(SmtpErrorCode code, string message) => new(message, code);
+
+    private sealed record TransferPlan(string MailFrom, IReadOnlyList<string> RcptTo, bool Pipelining, bool Chunking, bool Binary, bool SmtpUtf8, long? Size);
+}

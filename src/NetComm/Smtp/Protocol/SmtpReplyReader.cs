@@ -1,0 +1,78 @@
+using System.Text;
+using NetComm.Internal;
+using NetComm.Mail;
+using NetComm.Mail.Internal;
+
+namespace NetComm.Smtp.Protocol;
+
+/// <summary>
+/// Reads one (possibly multi-line) reply. Bounded in line length (by the connection), line count and
+/// total size; a non-digit code, a bad separator or a code that changes between lines is a protocol error.
+/// </summary>
+internal static class SmtpReplyReader
+{
+    public static async ValueTask<SmtpReply> ReadAsync<TIo>(MailConnection connection, SmtpClientOptions options, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var code = -1;
+        var total = 0;
+        var lines = new List<string>(1);
+        while (true)
+        {
+            var line = await connection.ReadLineAsync<TIo>(cancellationToken).ConfigureAwait(false);
+            var (lineCode, more, text) = ParseLine(line.Span, connection);
+            if (code == -1)
+            {
+                code = lineCode;
+            }
+            else if (lineCode != code)
+            {
+                throw Broken(connection, $"a multi-line reply changed its code from {code} to {lineCode}");
+            }
+
+            lines.Add(text);
+            total += line.Length;
+            if (!more)
+            {
+                return new SmtpReply(code, lines);
+            }
+
+            if (lines.Count >= options.MaxReplyLines || total > options.MaxReplyBytes)
+            {
+                throw Broken(connection, $"a reply exceeded {options.MaxReplyLines} lines or {options.MaxReplyBytes} bytes");
+            }
+        }
+    }
+
+    internal static (int Code, bool More, string Text) ParseLine(ReadOnlySpan<byte> line, MailConnection? connection)
+    {
+        if (line.Length < 3 || !IsDigit(line[0], '2', '5') || !IsDigit(line[1], '0', '9') || !IsDigit(line[2], '0', '9'))
+        {
+            throw Broken(connection, $"malformed reply line \"{Show(line)}\"");
+        }
+
+        var code = ((line[0] - '0') * 100) + ((line[1] - '0') * 10) + (line[2] - '0');
+        if (line.Length == 3)
+        {
+            return (code, false, "");
+        }
+
+        return line[3] switch
+        {
+            (byte)' ' => (code, false, Encoding.UTF8.GetString(line[4..])),
+            (byte)'-' => (code, true, Encoding.UTF8.GetString(line[4..])),
+            _ => throw Broken(connection, $"malformed reply line \"{Show(line)}\""),
+        };
+    }
+
+    private static bool IsDigit(byte b, char low, char high) => b >= low && b <= high;
+
+    private static string Show(ReadOnlySpan<byte> line)
+    {
+        var text = Encoding.UTF8.GetString(line[..Math.Min(line.Length, 80)]);
+        return new string(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    }
+
+    private static MailProtocolException Broken(MailConnection? connection, string what)
+        => new($"The SMTP server {(connection is null ? "" : $"{connection.Host}:{connection.Port} ")}broke the protocol: {what}.");
+}

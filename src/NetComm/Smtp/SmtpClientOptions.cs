@@ -1,0 +1,48 @@
+using NetComm.Mail;
+
+namespace NetComm.Smtp;
+
+/// <summary>Options for <see cref="SmtpClient"/>. Defaults are secure: implicit TLS on 465, STARTTLS required elsewhere.</summary>
+public sealed class SmtpClientOptions : MailClientOptions
+{
+    private string? _localDomain;
+
+    /// <summary>
+    /// The name sent in EHLO/HELO: a fully qualified domain name or an address literal such as
+    /// <c>[192.0.2.1]</c>. Validated when set; when null, the machine's FQDN is used if it has one, else the
+    /// local address literal of the connection.
+    /// </summary>
+    public string? LocalDomain
+    {
+        get => _localDomain;
+        set => _localDomain = value is null ? null : SmtpLocalDomain.Validate(value);
+    }
+
+    /// <summary>Time allowed for the reply after the message content (RFC 5321 4.5.3.2 suggests 10 minutes).</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The SASL mechanism to use; null picks the strongest one the server offers.</summary>
+    public string? AuthenticationMechanism { get; set; }
+
+    /// <summary>Pipeline commands when the server offers PIPELINING (RFC 2920).</summary>
+    public bool UsePipelining { get; set; } = true;
+
+    /// <summary>Send content with BDAT when the server offers CHUNKING (RFC 3030).</summary>
+    public bool UseChunking { get; set; } = true;
+
+    /// <summary>Size of each BDAT chunk in bytes.</summary>
+    public int ChunkSize { get; set; } = 64 * 1024;
+
+    /// <summary>What to do when some recipients are refused.</summary>
+    public PartialDeliveryPolicy PartialDelivery { get; set; } = PartialDeliveryPolicy.AbortIfAnyRejected;
+
+    /// <summary>Most lines accepted in one multi-line reply.</summary>
+    public int MaxReplyLines { get; set; } = 100;
+
+    /// <summary>Most bytes accepted in one multi-line reply.</summary>
+    public int MaxReplyBytes { get; set; } = 64 * 1024;
+
+    internal override int ImplicitTlsPort => 465;
+
+    internal override int DefaultPort(TlsMode mode) => mode == TlsMode.ImplicitTls ? 465 : 587;
+}
