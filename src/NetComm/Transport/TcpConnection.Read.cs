@@ -177,7 +177,18 @@ public sealed partial class TcpConnection
         where TIo : IIo
     {
         var callerToken = cancellationToken;
-        var deadline = StartDeadline<TIo>(_readTimeout, ref cancellationToken);
+        var timeout = NextReadTimeout();
+        if (_deadline != long.MaxValue && _deadline <= Environment.TickCount64)
+        {
+            throw new TimeoutException($"Read on connection #{Id} to {RemoteEndPoint} ran past its deadline.");
+        }
+
+        if (!TIo.IsAsync && _deadline != long.MaxValue)
+        {
+            _socket?.ReceiveTimeout = ToSocketTimeout(timeout);
+        }
+
+        var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
         try
         {
             var n = await TIo.ReadAsync(_stream, buffer, cancellationToken).ConfigureAwait(false);
@@ -186,7 +197,7 @@ public sealed partial class TcpConnection
         }
         catch (Exception e) when (IsIoFailure(e))
         {
-            throw Translate(e, "Read", _readTimeout, deadline, callerToken);
+            throw Translate(e, "Read", timeout, deadline, callerToken);
         }
         finally
         {

@@ -35,6 +35,7 @@ public sealed partial class TcpConnection : ITcpConnection
     private TimeSpan _readTimeout = Timeout.InfiniteTimeSpan;
     private TimeSpan _writeTimeout = Timeout.InfiniteTimeSpan;
     private int _disposed;
+    private long _deadline = long.MaxValue;
 
     /// <summary>Wraps a connected socket; the connection owns it from now on.</summary>
     public TcpConnection(Socket socket, int bufferSize = DefaultBufferSize)
@@ -200,6 +201,25 @@ public sealed partial class TcpConnection : ITcpConnection
     }
 
     private static int ToSocketTimeout(TimeSpan value) => value == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Ceiling(value.TotalMilliseconds);
+
+    /// <summary>
+    /// Bounds the total time of the reads that follow (not just each read): a peer that drips one byte
+    /// at a time cannot stretch a reply past it. Null clears it.
+    /// </summary>
+    internal void SetReadDeadline(TimeSpan? fromNow)
+        => _deadline = fromNow is { } span && span != Timeout.InfiniteTimeSpan ? Environment.TickCount64 + (long)span.TotalMilliseconds : long.MaxValue;
+
+    /// <summary>The time the next read may wait: the read timeout, shortened to what is left of the deadline.</summary>
+    private TimeSpan NextReadTimeout()
+    {
+        if (_deadline == long.MaxValue)
+        {
+            return _readTimeout;
+        }
+
+        var left = TimeSpan.FromMilliseconds(Math.Max(1, _deadline - Environment.TickCount64));
+        return _readTimeout == Timeout.InfiniteTimeSpan || left < _readTimeout ? left : _readTimeout;
+    }
 
     private void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
 }

@@ -84,6 +84,10 @@ internal sealed class MailConnection : IDisposable
         {
             line = await _tcp.ReadLineAsync<TIo>(_options.MaxLineLength, allowPartial: false, cancellationToken).ConfigureAwait(false);
         }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The {_protocol} server {Host}:{Port} did not answer within {_readBudget.TotalSeconds:0.###} s.", e);
+        }
         catch (LineTooLongException e)
         {
             throw new MailProtocolException($"The {_protocol} server sent a line longer than {_options.MaxLineLength} bytes.", e);
@@ -163,8 +167,23 @@ internal sealed class MailConnection : IDisposable
         }
     }
 
-    /// <summary>Sets the time allowed for the next reads (the final reply to a message may take longer than a command).</summary>
+    private TimeSpan _readBudget;
+
+    /// <summary>
+    /// Starts the clock for one reply: every read until <see cref="EndReply"/> shares <paramref name="budget"/>,
+    /// so a server dripping a byte at a time cannot stretch a reply past it.
+    /// </summary>
+    public void BeginReply(TimeSpan budget)
+    {
+        _readBudget = budget;
+        _tcp.SetReadDeadline(budget);
+    }
+
+    /// <summary>Sets the time each single read may wait (the final reply to a message may take longer than a command).</summary>
     public void SetReadTimeout(TimeSpan timeout) => _tcp.ReadTimeout = timeout;
+
+    /// <summary>Clears the reply deadline.</summary>
+    public void EndReply() => _tcp.SetReadDeadline(null);
 
     /// <summary>
     /// Maps a failure during a conversation to what the public API promises. Command refusals pass through;

@@ -140,7 +140,8 @@ internal sealed class SmtpContentWriter : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private bool Full => _length - HeaderRoom >= _capacity;
+    // Matches the room Filter keeps for its largest single step, so a full buffer is always flushed.
+    private bool Full => _length - HeaderRoom > _capacity - 4;
 
     /// <summary>Copies as much of <paramref name="input"/> as fits, filtered; returns how many input bytes were used.</summary>
     private int Filter(ReadOnlySpan<byte> input)

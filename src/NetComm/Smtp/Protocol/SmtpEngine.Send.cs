@@ -198,7 +198,7 @@ internal sealed partial class SmtpEngine
             var pending = plan.Chunking ? writer.PendingChunkReplies : 1;
             do
             {
-                last = await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+                last = await ReadReplyAsync<TIo>(cancellationToken, finalReply: true).ConfigureAwait(false);
                 if (!last.IsSuccess)
                 {
                     failure ??= last;

@@ -180,9 +180,9 @@ internal sealed partial class SmtpEngine : IDisposable
         return await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<SmtpReply> ReadReplyAsync<TIo>(CancellationToken cancellationToken)
+    private ValueTask<SmtpReply> ReadReplyAsync<TIo>(CancellationToken cancellationToken, bool finalReply = false)
         where TIo : IIo
-        => SmtpReplyReader.ReadAsync<TIo>(Live, _options, cancellationToken);
+        => SmtpReplyReader.ReadAsync<TIo>(Live, _options, finalReply ? _options.DataTimeout : _options.CommandTimeout, cancellationToken);
 
     private static void Expect(SmtpReply reply, int code, string command)
     {

@@ -11,7 +11,28 @@ namespace NetComm.Smtp.Protocol;
 /// </summary>
 internal static class SmtpReplyReader
 {
-    public static async ValueTask<SmtpReply> ReadAsync<TIo>(MailConnection connection, SmtpClientOptions options, CancellationToken cancellationToken)
+    public static async ValueTask<SmtpReply> ReadAsync<TIo>(MailConnection connection, SmtpClientOptions options, TimeSpan budget, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        connection.BeginReply(budget);
+        try
+        {
+            var reply = await ReadLinesAsync<TIo>(connection, options, cancellationToken).ConfigureAwait(false);
+            if (reply.Code == 421)
+            {
+                // RFC 5321 3.8: the server is shutting the channel; nothing more will be read or written.
+                throw new MailProtocolException($"The SMTP server {connection.Host} is closing the connection: {reply}") { ServerReply = reply.ToString() };
+            }
+
+            return reply;
+        }
+        finally
+        {
+            connection.EndReply();
+        }
+    }
+
+    private static async ValueTask<SmtpReply> ReadLinesAsync<TIo>(MailConnection connection, SmtpClientOptions options, CancellationToken cancellationToken)
         where TIo : IIo
     {
         var code = -1;
