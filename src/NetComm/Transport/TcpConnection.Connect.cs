@@ -150,8 +150,10 @@ public sealed partial class TcpConnection
                 throw new TimeoutException($"Connecting to {endPoint} timed out after {timeout.TotalSeconds:0.###} s.");
             }
 
+            // A peer that accepted and at once reset leaves ECONNRESET/EPIPE here: the connection was made,
+            // and the caller's first read reports the reset where it belongs.
             var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (error != SocketError.Success)
+            if (error is not (SocketError.Success or SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted))
             {
                 throw new SocketException((int)error);
             }

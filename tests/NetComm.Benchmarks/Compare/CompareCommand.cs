@@ -10,10 +10,10 @@ namespace NetComm.Benchmarks.Compare;
 internal static class CompareCommand
 {
     /// <summary>Suites by name; <c>all</c> runs every implemented one in this order.</summary>
-    private static readonly Func<IComparisonSuite>[] s_suites = [() => new TcpComparison(), () => new UdpComparison()];
+    private static readonly Func<IComparisonSuite>[] s_suites = [() => new TcpComparison(), () => new UdpComparison(), () => new SmtpComparison()];
 
     /// <summary>Protocols whose suites are still to be written.</summary>
-    private static readonly string[] s_planned = ["smtp", "pop3"];
+    private static readonly string[] s_planned = ["pop3"];
 
     public static int Run(string[] args)
     {
@@ -21,6 +21,7 @@ internal static class CompareCommand
         var settings = CompareSettings.Full;
         int? rounds = null;
         var verbose = false;
+        string? only = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,6 +32,9 @@ internal static class CompareCommand
                 case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0:
                     rounds = n;
                     i++;
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    only = args[++i];
                     break;
                 case "--verbose":
                     verbose = true;
@@ -43,7 +47,7 @@ internal static class CompareCommand
             }
         }
 
-        settings = settings with { Rounds = rounds ?? settings.Rounds, Verbose = verbose };
+        settings = settings with { Rounds = rounds ?? settings.Rounds, Verbose = verbose, Only = only };
         if (target is null)
         {
             return Usage("name a suite");
@@ -65,6 +69,7 @@ internal static class CompareCommand
             }
         }
 
+        Measure.Tracing = verbose;
         var fileLimit = ResourceLimits.RaiseFileLimit();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"compare {target}: cores={Environment.ProcessorCount} rounds={settings.Rounds} (netcomm/baseline interleaved, median of each) " +
@@ -88,7 +93,7 @@ internal static class CompareCommand
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"compare: {problem}");
-        Console.Error.WriteLine("usage: compare tcp|udp|all|smtp|pop3 [--quick] [--rounds N] [--verbose]");
+        Console.Error.WriteLine("usage: compare tcp|udp|all|smtp|pop3 [--quick] [--rounds N] [--verbose] [--only WORKLOAD-PREFIX]");
         return 2;
     }
 }

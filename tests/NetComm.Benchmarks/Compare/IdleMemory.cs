@@ -8,9 +8,10 @@ namespace NetComm.Benchmarks.Compare;
 /// Resident memory per idle connection. Each reading runs the server in a fresh child process
 /// (<c>idle-server netcomm|baseline COUNT</c>), so nothing but the server lives there: the clients stay
 /// in this process, and no earlier round's freed-but-retained memory can hide or inflate the growth.
-/// The child warms its code paths on a throwaway server, collects garbage, reads VmRSS, lets the
-/// clients connect, waits until every handler has started (and is blocked reading), collects again
-/// and reads VmRSS again. Figure = (after - before) / connections.
+/// The child warms its code paths on a throwaway server, collects garbage and reads VmRSS; the
+/// clients connect (each does one 64-byte echo, then stays idle); the child waits until every handler
+/// has started and is blocked reading, collects again and reads VmRSS again.
+/// Figure = (after - before) / connections, in KiB.
 /// </summary>
 internal static class IdleMemory
 {
@@ -24,11 +25,14 @@ internal static class IdleMemory
         try
         {
             var ready = ReadReply(child, "ready");
+            Measure.Trace("child ready");
             var port = int.Parse(ready[1], CultureInfo.InvariantCulture);
             sockets = TcpLoad.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), connections);
             child.StandardInput.WriteLine("measure");
             child.StandardInput.Flush();
+            Measure.Trace("clients connected");
             var rss = ReadReply(child, "rss");
+            Measure.Trace("child measured");
             var before = long.Parse(rss[1], CultureInfo.InvariantCulture);
             var after = long.Parse(rss[2], CultureInfo.InvariantCulture);
             return (after - before) / (double)connections;
@@ -43,6 +47,8 @@ internal static class IdleMemory
                 {
                     child.Kill();
                 }
+
+                Measure.Trace("child exited");
             }
             catch (InvalidOperationException)
             {

@@ -9,8 +9,11 @@ namespace NetComm.Benchmarks.Compare;
 /// <param name="Window">Length of each measurement window.</param>
 /// <param name="Quick">The CI smoke variant: one round, short windows, same workloads and lines.</param>
 /// <param name="Verbose">Print every round's figures to stderr.</param>
-internal sealed record CompareSettings(int Rounds, TimeSpan Warmup, TimeSpan Window, bool Quick, bool Verbose)
+/// <param name="Only">When set, only workloads whose name starts with it run (for iterating on one).</param>
+internal sealed record CompareSettings(int Rounds, TimeSpan Warmup, TimeSpan Window, bool Quick, bool Verbose, string? Only = null)
 {
+    public bool Includes(string workload) => Only is null || workload.StartsWith(Only, StringComparison.Ordinal);
+
     public static CompareSettings Full { get; } = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800), Quick: false, Verbose: false);
 
     public static CompareSettings QuickRun { get; } = new(1, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), Quick: true, Verbose: false);
@@ -42,12 +45,26 @@ internal readonly record struct Comparison(string Name, string Unit, double NetC
 /// <summary>Shared helpers: alternating rounds, medians, the result line, resident memory.</summary>
 internal static class Measure
 {
+    private static readonly Stopwatch s_clock = Stopwatch.StartNew();
+
+    /// <summary>Phase timings on stderr (set by <c>--verbose</c>).</summary>
+    public static bool Tracing { get; set; }
+
+    public static void Trace(string message)
+    {
+        if (Tracing)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    [{s_clock.Elapsed.TotalSeconds:0.000}] {message}"));
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="run"/> for each side, <see cref="CompareSettings.Rounds"/> times, interleaved
     /// NetComm/Baseline/NetComm/Baseline, prints the result line with both medians and returns it.
     /// </summary>
     public static Comparison Alternate(string name, string unit, CompareSettings settings, Func<Side, int, double> run)
     {
+        var clock = Stopwatch.StartNew();
         var ours = new List<double>();
         var theirs = new List<double>();
         for (var round = 0; round < settings.Rounds; round++)
@@ -65,6 +82,11 @@ internal static class Measure
 
         var result = new Comparison(name, unit, Median(ours), Median(theirs));
         Console.WriteLine(FormatLine(result));
+        if (settings.Verbose)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name} took {clock.Elapsed.TotalSeconds:0.0} s"));
+        }
+
         return result;
     }
 

@@ -13,37 +13,47 @@ internal static class TcpLoad
 
     private const int BulkChunkSize = 64 * 1024;
 
-    /// <summary>Connects many sockets with at most <paramref name="parallel"/> connects in flight (stays under the backlog).</summary>
-    public static Socket[] Connect(IPEndPoint server, int count, int parallel = 128)
+    /// <summary>
+    /// Connects <paramref name="count"/> sockets in batches of <paramref name="batch"/>. With
+    /// <paramref name="ping"/>, each batch then does one 64-byte echo per socket before the next batch
+    /// starts: that proves every handler runs, and paces the connects so that the accept queue (backlog
+    /// 512 on both servers) never overflows into SYN retransmits that cost a second each.
+    /// </summary>
+    public static Socket[] Connect(IPEndPoint server, int count, bool ping = true, int batch = 500)
     {
         var sockets = new Socket[count];
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(parallel, count)).Select(async _ =>
+        try
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            for (var first = 0; first < count; first += batch)
             {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
+                var last = Math.Min(count, first + batch);
+                var tasks = Enumerable.Range(first, last - first).Select(i => ConnectOne(server, sockets, i, ping)).ToArray();
+                if (!Task.WaitAll(tasks, TimeSpan.FromSeconds(30)))
                 {
-                    await socket.ConnectAsync(server);
+                    throw new TimeoutException($"Connecting clients {first}..{last} of {count} to {server} took over 30 s.");
                 }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-
-                sockets[i] = socket;
             }
-        }).ToArray();
-        if (!Task.WaitAll(workers, TimeSpan.FromSeconds(60)))
+
+            return sockets;
+        }
+        catch
         {
             CloseAll(sockets);
-            throw new TimeoutException($"Connecting {count} clients to {server} took over 60 s.");
+            throw;
         }
+    }
 
-        return sockets;
+    private static async Task ConnectOne(IPEndPoint server, Socket[] sockets, int index, bool ping)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        sockets[index] = socket;
+        await socket.ConnectAsync(server);
+        if (ping)
+        {
+            var message = new byte[MessageSize];
+            await socket.SendAsync(message.AsMemory(), SocketFlags.None);
+            await ReceiveExactly(socket, message);
+        }
     }
 
     public static void CloseAll(Socket?[] sockets)
@@ -61,7 +71,9 @@ internal static class TcpLoad
     public static double EchoRate(IBenchServer server, int connections, TimeSpan warmup, TimeSpan window)
     {
         var enteredBefore = server.Entered;
+        Measure.Trace($"connecting {connections}");
         var sockets = Connect(server.EndPoint, connections);
+        Measure.Trace("connected");
         var clients = new EchoClient[connections];
         try
         {
@@ -71,6 +83,7 @@ internal static class TcpLoad
                 throw new TimeoutException($"Only {server.Entered - enteredBefore} of {connections} connections reached the handler.");
             }
 
+            Measure.Trace("handlers entered");
             var control = new LoadControl();
             var tasks = new Task[connections];
             for (var i = 0; i < connections; i++)
@@ -83,19 +96,22 @@ internal static class TcpLoad
             var rate = Measure.Rate(() => clients.Sum(c => Volatile.Read(ref c.RoundTrips)), warmup, window);
             control.Stop = true;
             Finish(tasks, sockets);
+            Measure.Trace("load stopped");
             return rate;
         }
         finally
         {
             CloseAll(sockets);
+            Measure.Trace("clients closed");
             Measure.WaitUntil(() => server.Active == 0, TimeSpan.FromSeconds(30));
+            Measure.Trace("server drained");
         }
     }
 
     /// <summary>One-way transfer on one connection; returns MB/s (10^6 bytes) over the window.</summary>
     public static double BulkRate(IBenchServer server, TimeSpan warmup, TimeSpan window)
     {
-        var sockets = Connect(server.EndPoint, 1);
+        var sockets = Connect(server.EndPoint, 1, ping: false);
         try
         {
             var control = new LoadControl();

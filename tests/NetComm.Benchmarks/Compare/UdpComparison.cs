@@ -18,6 +18,11 @@ internal sealed class UdpComparison : IComparisonSuite
 
     public void Run(CompareSettings settings)
     {
+        if (!settings.Includes("udp.echo"))
+        {
+            return;
+        }
+
         IUdpEchoServer? ours = null, theirs = null;
         try
         {
@@ -91,73 +96,73 @@ internal sealed class UdpComparison : IComparisonSuite
             TcpLoad.CloseAll(sockets);
         }
     }
+}
 
-    private interface IUdpEchoServer : IDisposable
+internal interface IUdpEchoServer : IDisposable
+{
+    IPEndPoint EndPoint { get; }
+}
+
+/// <summary>The handler a user would write for <see cref="UdpEndpoint.StartReceiveLoop"/>.</summary>
+internal sealed class NetCommUdpEcho : IUdpEchoServer
+{
+    private readonly UdpEndpoint _endpoint = new();
+    private readonly UdpReceiveLoop _loop;
+
+    public NetCommUdpEcho()
+        => _loop = _endpoint.StartReceiveLoop((endpoint, datagram, remote, truncated) => endpoint.SendTo(datagram, remote));
+
+    public IPEndPoint EndPoint => _endpoint.LocalEndPoint;
+
+    public void Dispose()
     {
-        IPEndPoint EndPoint { get; }
+        _loop.Stop(TimeSpan.FromSeconds(5));
+        _endpoint.Dispose();
+    }
+}
+
+/// <summary>The baseline: one async receive/send loop with a reused <see cref="SocketAddress"/>, same buffer size.</summary>
+internal sealed class BaselineUdpEcho : IUdpEchoServer
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    public BaselineUdpEcho()
+    {
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _loop = Task.Run(Loop);
     }
 
-    /// <summary>The handler a user would write for <see cref="UdpEndpoint.StartReceiveLoop"/>.</summary>
-    private sealed class NetCommUdpEcho : IUdpEchoServer
+    public IPEndPoint EndPoint { get; }
+
+    public void Dispose()
     {
-        private readonly UdpEndpoint _endpoint = new();
-        private readonly UdpReceiveLoop _loop;
-
-        public NetCommUdpEcho()
-            => _loop = _endpoint.StartReceiveLoop((endpoint, datagram, remote, truncated) => endpoint.SendTo(datagram, remote));
-
-        public IPEndPoint EndPoint => _endpoint.LocalEndPoint;
-
-        public void Dispose()
-        {
-            _loop.Stop(TimeSpan.FromSeconds(5));
-            _endpoint.Dispose();
-        }
+        _stopping.Cancel();
+        _socket.Dispose();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
     }
 
-    /// <summary>The baseline: one async receive/send loop with a reused <see cref="SocketAddress"/>, same buffer size.</summary>
-    private sealed class BaselineUdpEcho : IUdpEchoServer
+    private async Task Loop()
     {
-        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        private readonly CancellationTokenSource _stopping = new();
-        private readonly Task _loop;
-
-        public BaselineUdpEcho()
+        var buffer = new byte[UdpEndpoint.MaxDatagramSize];
+        var address = new SocketAddress(AddressFamily.InterNetwork);
+        while (!_stopping.IsCancellationRequested)
         {
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-            _loop = Task.Run(Loop);
-        }
-
-        public IPEndPoint EndPoint { get; }
-
-        public void Dispose()
-        {
-            _stopping.Cancel();
-            _socket.Dispose();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-            _stopping.Dispose();
-        }
-
-        private async Task Loop()
-        {
-            var buffer = new byte[UdpEndpoint.MaxDatagramSize];
-            var address = new SocketAddress(AddressFamily.InterNetwork);
-            while (!_stopping.IsCancellationRequested)
+            try
             {
-                try
-                {
-                    var n = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, _stopping.Token);
-                    await _socket.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, address, _stopping.Token);
-                }
-                catch (SocketException)
-                {
-                    // ICMP port unreachable from a client that left: carry on.
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-                {
-                    return;
-                }
+                var n = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, _stopping.Token);
+                await _socket.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, address, _stopping.Token);
+            }
+            catch (SocketException)
+            {
+                // ICMP port unreachable from a client that left: carry on.
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
             }
         }
     }

@@ -179,21 +179,40 @@ public class SmtpClientScriptTests
     }
 
     [Test]
-    public async Task Eight_bit_content_without_8BITMIME_and_long_lines_are_refused_before_sending([Values] bool async)
+    public async Task Content_a_seven_bit_server_cannot_take_is_encoded_for_the_wire_and_the_message_is_restored([Values] bool async)
+    {
+        string? data = null;
+        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING")
+            .Client("MAIL FROM:<sender@example.test>").Client("RCPT TO:").Client("DATA")
+            .Server("250 ok").Server("250 ok").Server("354 go").ClientData(d => data = d).Server("250 ok");
+        using var client = new SmtpClient(PlainOptions(), server);
+        await ConnectAsync(client, async);
+        var message = Message();
+        var text = new TextPart("plain") { Text = "Grüße " + new string('a', 2000), ContentTransferEncoding = ContentEncoding.EightBit };
+        message.Body = text;
+        var before = message.ToString();
+        await SendAsync(client, message, async);
+        Assert.That(server.ClientLines[1], Does.Not.Contain("BODY="), "nothing 8-bit is left to announce");
+        Assert.That(data!.Split("\r\n").Max(l => l.Length), Is.LessThanOrEqualTo(998));
+        Assert.That(data.All(c => c < 128), Is.True);
+        Assert.That(text.ContentTransferEncoding, Is.EqualTo(ContentEncoding.EightBit), "the caller's message is as it was");
+        Assert.That(message.ToString(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Raw_content_that_needs_an_extension_is_refused_before_sending([Values] bool async)
     {
         var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING");
         using var client = new SmtpClient(PlainOptions(), server);
         await ConnectAsync(client, async);
-
-        var eightBit = Message();
-        eightBit.Body = new TextPart("plain") { Text = "Grüße", ContentTransferEncoding = ContentEncoding.EightBit };
-        var error = Assert.CatchAsync<SmtpCommandException>(() => SendAsync(client, eightBit, async));
+        var envelope = new SmtpEnvelope("sender@example.test", "alice@example.test");
+        var eightBit = new MemoryStream(Encoding.UTF8.GetBytes("Subject: x\r\n\r\nGrüße\r\n"));
+        var error = Assert.CatchAsync<SmtpCommandException>(() => async ? client.SendRawAsync(eightBit, envelope) : Task.FromResult(client.SendRaw(eightBit, envelope)));
         Assert.That(error!.ErrorCode, Is.EqualTo(SmtpErrorCode.ExtensionRequired));
         Assert.That(error.Message, Does.Contain("8BITMIME"));
 
-        var longLine = Message();
-        longLine.Body = new TextPart("plain") { Text = new string('a', 2000), ContentTransferEncoding = ContentEncoding.SevenBit };
-        error = Assert.CatchAsync<SmtpCommandException>(() => SendAsync(client, longLine, async));
+        var longLine = new MemoryStream(Encoding.ASCII.GetBytes("Subject: x\r\n\r\n" + new string('a', 2000) + "\r\n"));
+        error = Assert.CatchAsync<SmtpCommandException>(() => async ? client.SendRawAsync(longLine, envelope) : Task.FromResult(client.SendRaw(longLine, envelope)));
         Assert.That(error!.Message, Does.Contain("998"));
         Assert.That(server.ClientLines, Has.Count.EqualTo(1));
     }

@@ -7,6 +7,12 @@ namespace NetComm.Smtp.Protocol;
 /// <summary>The bytes of a message to send: written by MimeKit, or the caller's raw bytes as they are.</summary>
 internal abstract class SmtpContent
 {
+    /// <summary>
+    /// Makes the content fit what the server accepts (line lengths, 8-bit), returning what undoes it.
+    /// Raw content is never changed.
+    /// </summary>
+    public virtual IDisposable Prepare(EncodingConstraint constraint) => NoChange.Instance;
+
     /// <summary>A dry run over the bytes; null when they cannot be read twice (a non-seekable raw stream).</summary>
     public abstract MessageInspection? Inspect(bool international);
 
@@ -20,6 +26,32 @@ internal abstract class SmtpContent
 /// </summary>
 internal sealed class MimeContent(MimeMessage message) : SmtpContent
 {
+    /// <summary>
+    /// Lets MimeKit choose transfer encodings for parts that need one (a 3,000-character line from
+    /// BodyBuilder, 8-bit text for a 7-bit server), then puts every part's encoding back when disposed,
+    /// so the caller's message is as it was once Send returns. MailKit leaves such changes in place.
+    /// </summary>
+    public override IDisposable Prepare(EncodingConstraint constraint)
+    {
+        var parts = message.BodyParts.OfType<MimePart>().Select(p => (Part: p, Encoding: p.ContentTransferEncoding)).ToList();
+        message.Prepare(constraint, 998);
+        return new Restore(parts);
+    }
+
+    private sealed class Restore(List<(MimePart Part, ContentEncoding Encoding)> parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var (part, encoding) in parts)
+            {
+                if (part.ContentTransferEncoding != encoding)
+                {
+                    part.ContentTransferEncoding = encoding;
+                }
+            }
+        }
+    }
+
     public override MessageInspection Inspect(bool international)
     {
         var inspection = new MessageInspection();
@@ -48,6 +80,15 @@ internal sealed class MimeContent(MimeMessage message) : SmtpContent
         options.HiddenHeaders.Add(HeaderId.Bcc);
         options.HiddenHeaders.Add(HeaderId.ResentBcc);
         return options;
+    }
+}
+
+internal sealed class NoChange : IDisposable
+{
+    public static readonly NoChange Instance = new();
+
+    public void Dispose()
+    {
     }
 }
 

@@ -19,6 +19,7 @@ internal sealed partial class SmtpEngine
 
         _ = Live;
         using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
+        using var prepared = content.Prepare(Capabilities.Supports(SmtpExtensions.EightBitMime) ? MimeKit.EncodingConstraint.EightBit : MimeKit.EncodingConstraint.SevenBit);
         var plan = Plan(content, envelope);
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
