@@ -88,6 +88,7 @@ internal sealed partial class SmtpSession : MailSession
                 }
 
                 SendFault(fault);
+                NoteRefusal(verb, fault.Code);
                 continue;
             }
 
@@ -292,6 +293,24 @@ internal sealed partial class SmtpSession : MailSession
         _advertised = SmtpExtensions.None;
         _authUser = null;
         _authMechanism = null;
+    }
+
+    /// <summary>An injected refusal of MAIL or RCPT counts as a real one, so the pipelined commands after it are not blamed.</summary>
+    private void NoteRefusal(string verb, int code)
+    {
+        if (code < 400)
+        {
+            return;
+        }
+
+        if (verb == "MAIL" && _from is null)
+        {
+            _mailFailed = true;
+        }
+        else if (verb == "RCPT" && _from is not null)
+        {
+            _rcptAttempted = true;
+        }
     }
 
     private SmtpSessionInfo SessionInfo() => new(Id, _helo, _extended, IsTls, ImplicitTls, _authUser, _authMechanism);
