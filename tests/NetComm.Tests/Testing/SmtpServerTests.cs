@@ -301,6 +301,26 @@ public class SmtpServerTests
     }
 
     [Test]
+    public void A_utf8_address_needs_smtputf8()
+    {
+        using var client = Open();
+        Assert.That(client.Ask("MAIL FROM:<j\u00fcrgen@example.de>"), Is.EqualTo("553 5.6.7 Non-ASCII address requires SMTPUTF8"));
+        Assert.That(_server.ProtocolViolations.Single().Kind, Is.EqualTo(ProtocolViolationKind.Utf8WithoutSmtpUtf8));
+        Assert.That(client.Ask("MAIL FROM:<j\u00fcrgen@example.de> SMTPUTF8"), Is.EqualTo("250 2.1.0 Ok"));
+        Assert.That(client.Ask("RCPT TO:<\u00e9lise@example.fr>"), Is.EqualTo("250 2.1.5 Ok"));
+    }
+
+    [Test]
+    public void Strict_mode_rejects_a_command_line_ended_by_a_bare_lf()
+    {
+        _server.Options.StrictMode = true;
+        using var client = Open();
+        client.Send("NOOP\n");
+        Assert.That(client.ReadReply(), Does.StartWith("500 5.5.2"));
+        Assert.That(_server.ProtocolViolations.Single().Kind, Is.EqualTo(ProtocolViolationKind.BareLineFeed));
+    }
+
+    [Test]
     public void Helo_sessions_get_no_extensions()
     {
         using var client = Open("HELO old.example");
