@@ -234,41 +234,12 @@ internal sealed class SmtpTarget
     }
 }
 
-/// <summary>Reads artifacts/interop/interop.env (or the environment) for the servers build/interop.sh started.</summary>
+/// <summary>The interop servers' settings, or a clear error when build/interop.sh has not started them.</summary>
 internal static class InteropEnv
 {
     public static Dictionary<string, string> Load()
     {
-        var values = new Dictionary<string, string>();
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetComm.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var file = Environment.GetEnvironmentVariable("NETCOMM_INTEROP_ENV")
-            ?? (directory is null ? null : Path.Combine(directory.FullName, "artifacts", "interop", "interop.env"));
-        if (file is not null && File.Exists(file))
-        {
-            foreach (var line in File.ReadLines(file))
-            {
-                var text = line.StartsWith("export ", StringComparison.Ordinal) ? line[7..] : line;
-                var eq = text.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0)
-                {
-                    values[text[..eq]] = text[(eq + 1)..].Trim('"', '\'');
-                }
-            }
-        }
-
-        foreach (var entry in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>())
-        {
-            if (entry.Key is string key && key.StartsWith("NETCOMM_INTEROP_", StringComparison.Ordinal) && entry.Value is string value)
-            {
-                values[key] = value;
-            }
-        }
-
+        var values = NetComm.Shared.InteropEnvFile.Load();
         if (!values.ContainsKey("NETCOMM_INTEROP_SMTP_SUBMISSION_PORT"))
         {
             throw new InvalidOperationException("No interop servers: run 'bash build/interop.sh start' (INTEROP_BENCH=1 for the POP3 mailboxes) or set NETCOMM_INTEROP_ENV.");

@@ -11,13 +11,12 @@ namespace NetComm.InteropTests.Support;
 /// </summary>
 public static class InteropEnvironment
 {
-    private static readonly Lazy<Dictionary<string, string>> s_values = new(Load);
+    private static readonly Lazy<Dictionary<string, string>> s_values = new(NetComm.Shared.InteropEnvFile.Load);
 
     public static string Get(string name)
     {
         var key = "NETCOMM_INTEROP_" + name;
-        return Environment.GetEnvironmentVariable(key) is { Length: > 0 } value ? value
-            : s_values.Value.TryGetValue(key, out var fromFile) ? fromFile
+        return s_values.Value.TryGetValue(key, out var value) ? value
             : throw new AssertionException($"{key} is not set: start the servers with 'bash build/interop.sh start' (CI does).");
     }
 
@@ -48,33 +47,5 @@ public static class InteropEnvironment
                 },
             };
         }
-    }
-
-    private static Dictionary<string, string> Load()
-    {
-        var values = new Dictionary<string, string>();
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetComm.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var file = directory is null ? null : Path.Combine(directory.FullName, "artifacts", "interop", "interop.env");
-        if (file is null || !File.Exists(file))
-        {
-            return values;
-        }
-
-        foreach (var line in File.ReadLines(file))
-        {
-            var text = line.StartsWith("export ", StringComparison.Ordinal) ? line[7..] : line;
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                values[text[..eq]] = text[(eq + 1)..].Trim('"', '\'');
-            }
-        }
-
-        return values;
     }
 }
