@@ -4,6 +4,7 @@ using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
 using NetComm.Pop3.Internal;
+using NetComm.Transport;
 
 namespace NetComm.Pop3;
 
@@ -82,7 +83,16 @@ public sealed partial class Pop3Client : IPop3Client
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
         => RunAsync(s => s.AuthenticateAsync<AsyncIo>(credentials, cancellationToken), needsLogin: false).AsTask();
 
-    private async ValueTask ConnectAsync<TIo>(CancellationToken cancellationToken)
+    /// <summary>Starts a session over an open connection instead of dialling (tests run scripted servers this way).</summary>
+    internal ValueTask ConnectAsync<TIo>(TcpConnection connection, CancellationToken cancellationToken)
+        where TIo : IIo
+        => ConnectAsync<TIo>(token => Pop3Session.OpenAsync<TIo>(_options, _logger, MailConnection.Over(_options, "POP3", connection), token), cancellationToken);
+
+    private ValueTask ConnectAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+        => ConnectAsync<TIo>(token => Pop3Session.ConnectAsync<TIo>(_options, _logger, token), cancellationToken);
+
+    private async ValueTask ConnectAsync<TIo>(Func<CancellationToken, ValueTask<Pop3Session>> open, CancellationToken cancellationToken)
         where TIo : IIo
     {
         Enter();
@@ -93,7 +103,7 @@ public sealed partial class Pop3Client : IPop3Client
                 throw new InvalidOperationException("The POP3 client is already connected; Commit or Abandon the session first.");
             }
 
-            _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, cancellationToken).ConfigureAwait(false);
+            _session = await open(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (MailConnection.Translate(e, "POP3", _options.Host) is var translated && !ReferenceEquals(translated, e))
         {

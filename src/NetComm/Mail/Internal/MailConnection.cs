@@ -33,6 +33,9 @@ internal sealed class MailConnection : IDisposable
 
     public int Port => _options.EffectivePort;
 
+    /// <summary>Wraps a connection that is already open (the engines' tests run over scripted streams this way).</summary>
+    internal static MailConnection Over(MailClientOptions options, string protocol, TcpConnection tcp) => new(options, protocol, tcp);
+
     public static async ValueTask<MailConnection> ConnectAsync<TIo>(MailClientOptions options, string protocol, CancellationToken cancellationToken)
         where TIo : IIo
     {

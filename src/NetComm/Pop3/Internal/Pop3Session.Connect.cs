@@ -19,13 +19,21 @@ internal sealed partial class Pop3Session
     {
         using var scope = MailTelemetry.Start("pop3", "connect", options.Host, options.EffectivePort);
         var connection = await MailConnection.ConnectAsync<TIo>(options, "POP3", cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync<TIo>(options, logger, connection, cancellationToken).ConfigureAwait(false);
+        scope.Succeed();
+        return session;
+    }
+
+    /// <summary>Starts the conversation on an open connection (closed again on failure).</summary>
+    internal static async ValueTask<Pop3Session> OpenAsync<TIo>(Pop3ClientOptions options, ILogger logger, MailConnection connection, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
         try
         {
             var greeting = await ReadGreetingAsync<TIo>(connection, options, cancellationToken).ConfigureAwait(false);
             var session = new Pop3Session(options, logger, connection, greeting);
             await session.NegotiateTlsAsync<TIo>(cancellationToken).ConfigureAwait(false);
             Pop3Log.Connected(logger, options.Host, options.EffectivePort, session.IsTls, greeting);
-            scope.Succeed();
             return session;
         }
         catch
