@@ -15,6 +15,8 @@ namespace NetComm.Mime;
 /// </example>
 public sealed class MessageOutline
 {
+    static MessageOutline() => LegacyCharsets.Register();
+
     private MessageOutline(string? from, string? to, string? subject, MessageOutlinePart body)
     {
         From = from;

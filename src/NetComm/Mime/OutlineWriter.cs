@@ -75,7 +75,7 @@ internal sealed class OutlineWriter(int previewLength)
                 continue;
             }
 
-            if (flat.Length >= previewLength)
+            if (flat.Length + (space ? 1 : 0) >= previewLength)
             {
                 break;
             }
@@ -89,8 +89,7 @@ internal sealed class OutlineWriter(int previewLength)
             flat.Append(c);
         }
 
-        var result = flat.ToString();
-        return result.Length > previewLength ? result[..previewLength] : result;
+        return flat.ToString().TrimEnd();
     }
 
     private void Line(int indent, string text) => _text.Append(' ', indent * 2).Append(text).Append('\n');

@@ -1,0 +1,21 @@
+using System.Text;
+
+namespace NetComm.Mime;
+
+/// <summary>
+/// Makes the legacy charsets mail still uses (GB2312, GBK, Big5, Shift_JIS, KOI8-R, windows-125x, ISO-8859-x)
+/// available to MimeKit. .NET ships them but leaves them unregistered, and without them MimeKit decodes such
+/// headers and bodies as Latin-1 garbage. Registering the runtime's own provider only adds encodings.
+/// </summary>
+internal static class LegacyCharsets
+{
+    private static int s_registered;
+
+    public static void Register()
+    {
+        if (Interlocked.Exchange(ref s_registered, 1) == 0)
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        }
+    }
+}
