@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NetComm.Mime;
@@ -11,7 +12,14 @@ internal static class LegacyCharsets
 {
     private static int s_registered;
 
-    public static void Register()
+    /// <summary>
+    /// Runs when NetComm is loaded. It cannot wait for the first POP3 client or outline: MimeKit builds its
+    /// charset table once, on its first use, and a provider registered after that is never seen.
+    /// </summary>
+#pragma warning disable CA2255 // A library module initializer, on purpose: see above; it only adds encodings.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register()
     {
         if (Interlocked.Exchange(ref s_registered, 1) == 0)
         {

@@ -15,8 +15,6 @@ namespace NetComm.Mime;
 /// </example>
 public sealed class MessageOutline
 {
-    static MessageOutline() => LegacyCharsets.Register();
-
     private MessageOutline(string? from, string? to, string? subject, MessageOutlinePart body)
     {
         From = from;

@@ -31,8 +31,6 @@ public sealed partial class Pop3Client : IPop3Client
     private Pop3Session? _session;
     private int _busy;
 
-    static Pop3Client() => Mime.LegacyCharsets.Register();
-
     /// <summary>Creates a client; nothing happens on the network until <see cref="Connect"/>.</summary>
     public Pop3Client(Pop3ClientOptions options)
     {

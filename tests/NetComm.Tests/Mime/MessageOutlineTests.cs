@@ -83,9 +83,6 @@ public class MessageOutlineTests
     [Test]
     public void Legacy_charsets_in_headers_and_bodies_are_decoded()
     {
-        // MimeKit remembers a charset it could not find, so the code pages must be registered before the first
-        // lookup; Pop3Client and MessageOutline do it in their static constructors, this test loads first.
-        NetComm.Mime.LegacyCharsets.Register();
         var gbk = CodePagesEncodingProvider.Instance.GetEncoding(936)!;
         var subject = "=?GB2312?B?" + Convert.ToBase64String(gbk.GetBytes("你好，世界")) + "?=";
         var head = $"From: a@example.test\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=GBK\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
