@@ -6,13 +6,18 @@ namespace NetComm.Tour;
 internal sealed class TourOptions
 {
     public const string Usage = """
-        usage: NetComm.Tour [--steps tcp,udp] [--tcp-host H --tcp-port P] [--udp-host H --udp-port P] [--timeout SECONDS]
+        usage: NetComm.Tour [--steps tcp,udp,mail] [--timeout SECONDS] [server options]
           With no arguments, walks every step against servers it starts on 127.0.0.1.
-          --tcp-host/--tcp-port   use a running greeting server instead of starting one
-          --udp-host/--udp-port   use a running UDP greeting server instead of starting one
+          --tcp-host H --tcp-port P      use a running greeting server instead of starting one
+          --udp-host H --udp-port P      use a running UDP greeting server instead of starting one
+          --smtp-host H --smtp-port P --smtp-tls MODE   send through a real SMTP server
+          --pop3-host H --pop3-port P --pop3-tls MODE   read from a real POP3 server
+          --user NAME --from ADDRESS --to ADDRESS        account and addresses for the mail step
+          MODE: Auto, ImplicitTls, StartTlsRequired, StartTlsWhenAvailable, None.
+          The password for real servers comes from NETCOMM_TOUR_PASSWORD or a prompt, never an argument.
         """;
 
-    private static readonly string[] s_allSteps = ["tcp", "udp"];
+    private static readonly string[] s_allSteps = ["tcp", "udp", "mail"];
 
     public HashSet<string> Steps { get; } = new(s_allSteps, StringComparer.OrdinalIgnoreCase);
 
@@ -27,6 +32,8 @@ internal sealed class TourOptions
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(60);
 
     public bool ShowHelp { get; private set; }
+
+    public TourMailOptions Mail { get; } = new();
 
     public IReadOnlyList<string> Names { get; } = ["Michael", "Tracy", "Sarah"];
 
@@ -66,6 +73,35 @@ internal sealed class TourOptions
                 case "--udp-port":
                     options.UdpPort = ParsePort(Value());
                     break;
+                case "--smtp-host":
+                    options.Mail.SmtpHost = Value();
+                    break;
+                case "--smtp-port":
+                    options.Mail.SmtpPort = ParsePort(Value());
+                    break;
+                case "--smtp-tls":
+                    options.Mail.SmtpTls = ParseMode(Value());
+                    break;
+                case "--pop3-host":
+                    options.Mail.Pop3Host = Value();
+                    break;
+                case "--pop3-port":
+                    options.Mail.Pop3Port = ParsePort(Value());
+                    break;
+                case "--pop3-tls":
+                    options.Mail.Pop3Tls = ParseMode(Value());
+                    break;
+                case "--user":
+                    options.Mail.User = Value();
+                    break;
+                case "--from":
+                    options.Mail.From = Value();
+                    break;
+                case "--to":
+                    options.Mail.To = Value();
+                    break;
+                case "--password":
+                    throw new ArgumentException($"passwords are not taken from the command line: set {TourMailOptions.PasswordVariable} or answer the prompt.");
                 case "--timeout":
                     options.Timeout = TimeSpan.FromSeconds(int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture));
                     break;
@@ -76,6 +112,11 @@ internal sealed class TourOptions
 
         return options;
     }
+
+    private static NetComm.Mail.TlsMode ParseMode(string value)
+        => Enum.TryParse<NetComm.Mail.TlsMode>(value, ignoreCase: true, out var mode)
+            ? mode
+            : throw new ArgumentException($"'{value}' is not a TLS mode ({string.Join(", ", Enum.GetNames<NetComm.Mail.TlsMode>())}).");
 
     private static int ParsePort(string value)
         => int.TryParse(value, out var port) && port is > 0 and <= IPEndPoint.MaxPort

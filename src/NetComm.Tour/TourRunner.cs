@@ -41,12 +41,21 @@ internal static class TourRunner
                 await UdpTour.RunAsync(options, output, timeout.Token).ConfigureAwait(false);
             }
 
+            if (options.Runs("mail"))
+            {
+                step = "mail";
+                await output.WriteLineAsync("== Mail: SMTP then POP3 ==").ConfigureAwait(false);
+                options.Mail.ResolvePassword(output);
+                await MailTour.RunAsync(options, output, timeout.Token).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync("Tour finished: all steps passed.").ConfigureAwait(false);
             return 0;
         }
         catch (Exception e)
         {
-            await output.WriteLineAsync($"Tour failed in step '{step}': {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            // One line, the reason first: a stack trace helps nobody running a tour.
+            await output.WriteLineAsync($"Tour failed in step '{step}': {e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ")).ConfigureAwait(false);
             return 1;
         }
     }

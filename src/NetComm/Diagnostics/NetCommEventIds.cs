@@ -56,4 +56,43 @@ public static class NetCommEventIds
 
     /// <summary>An SMTP client disconnected.</summary>
     public const int SmtpDisconnected = 2007;
+
+    /// <summary>A POP3 client connected and read the greeting and capabilities.</summary>
+    public const int Pop3Connected = 3000;
+
+    /// <summary>A POP3 client upgraded its connection with STLS.</summary>
+    public const int Pop3TlsStarted = 3001;
+
+    /// <summary>
+    /// A POP3 client in opportunistic mode (<c>TlsMode.StartTlsWhenAvailable</c>) carries on without TLS because the
+    /// server did not offer STLS or refused it. A warning: an attacker on the path can cause this.
+    /// </summary>
+    public const int Pop3ContinuingWithoutTls = 3002;
+
+    /// <summary>A POP3 client logged in.</summary>
+    public const int Pop3Authenticated = 3003;
+
+    /// <summary>A POP3 login failed, or was refused before sending anything secret.</summary>
+    public const int Pop3AuthenticationFailed = 3004;
+
+    /// <summary>A POP3 server refused a command (-ERR); the session goes on.</summary>
+    public const int Pop3CommandRefused = 3005;
+
+    /// <summary>A POP3 message was downloaded.</summary>
+    public const int Pop3MessageRetrieved = 3006;
+
+    /// <summary>A POP3 client committed its deletions with QUIT.</summary>
+    public const int Pop3DeletionsCommitted = 3007;
+
+    /// <summary>A POP3 client abandoned its pending deletions (RSET, or closing without QUIT): nothing was deleted.</summary>
+    public const int Pop3DeletionsAbandoned = 3008;
+
+    /// <summary>A POP3 client was disposed with pending deletions; the message says whether they were committed or abandoned.</summary>
+    public const int Pop3DisposedWithPendingDeletions = 3009;
+
+    /// <summary>A POP3 conversation broke (protocol error, timeout, cancellation, lost connection); the connection was closed.</summary>
+    public const int Pop3ConnectionFailed = 3010;
+
+    /// <summary>A POP3 client switched the session to UTF-8 (RFC 6856).</summary>
+    public const int Pop3Utf8Enabled = 3011;
 }

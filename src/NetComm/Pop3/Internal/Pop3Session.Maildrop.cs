@@ -1,0 +1,249 @@
+using NetComm.Internal;
+
+namespace NetComm.Pop3.Internal;
+
+internal sealed partial class Pop3Session
+{
+    public async ValueTask<Pop3Stat> StatAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+        => ListingParser.ParseStat(await ExpectOkAsync<TIo>("STAT", null, null, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>LIST, sent together with STAT to check the two agree.</summary>
+    public async ValueTask<IReadOnlyList<Pop3ListEntry>> ListAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var listing = await ListingsAsync<TIo>(withSizes: true, withUids: false, cancellationToken).ConfigureAwait(false);
+        return listing.Sizes!;
+    }
+
+    /// <summary>UIDL, sent together with STAT to check the two agree.</summary>
+    public async ValueTask<IReadOnlyList<Pop3UidEntry>> UidlAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var listing = await ListingsAsync<TIo>(withSizes: false, withUids: true, cancellationToken).ConfigureAwait(false);
+        return listing.Uids!;
+    }
+
+    /// <summary>STAT, LIST and UIDL in one round trip when pipelining, merged; a refused UIDL leaves the ids null.</summary>
+    public async ValueTask<IReadOnlyList<Pop3MessageInfo>> ListMessagesAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var listing = await ListingsAsync<TIo>(withSizes: true, withUids: true, cancellationToken, uidsOptional: true).ConfigureAwait(false);
+        var uids = listing.Uids?.ToDictionary(u => u.Number, u => u.Uid);
+        return listing.Sizes!.Select(s => new Pop3MessageInfo(s.Number, s.Size, uids?.GetValueOrDefault(s.Number))).ToArray();
+    }
+
+    public async ValueTask<long> GetSizeAsync<TIo>(int number, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var command = $"LIST {CheckNumber(number)}";
+        var text = await ExpectOkAsync<TIo>(command, null, number, cancellationToken).ConfigureAwait(false);
+        var entry = ListingParser.ParseListEntry(System.Text.Encoding.UTF8.GetBytes(text), command);
+        CheckSameNumber(entry.Number, number, command);
+        _sizes[number] = entry.Size;
+        return entry.Size;
+    }
+
+    public async ValueTask<string> GetUidAsync<TIo>(int number, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var command = $"UIDL {CheckNumber(number)}";
+        var text = await ExpectOkAsync<TIo>(command, null, number, cancellationToken).ConfigureAwait(false);
+        var entry = ListingParser.ParseUidEntry(System.Text.Encoding.UTF8.GetBytes(text), command);
+        CheckSameNumber(entry.Number, number, command);
+        return entry.Uid;
+    }
+
+    public async ValueTask NoOpAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+        => await ExpectOkAsync<TIo>("NOOP", null, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>RSET: the server unmarks every message marked by DELE in this session.</summary>
+    public async ValueTask ResetAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        await ExpectOkAsync<TIo>("RSET", null, null, cancellationToken).ConfigureAwait(false);
+        if (_pendingDeletions.Count > 0)
+        {
+            Diagnostics.Pop3Log.DeletionsAbandoned(_logger, Host, _pendingDeletions.Count, "RSET");
+            _pendingDeletions.Clear();
+        }
+    }
+
+    /// <summary>
+    /// DELE for each message, pipelined when possible. A refusal does not stop the others; the refused ones are
+    /// reported together once every reply is in. Marked messages are only deleted by a later QUIT.
+    /// </summary>
+    public async ValueTask DeleteAsync<TIo>(IReadOnlyList<int> numbers, bool asBatch, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        foreach (var number in numbers)
+        {
+            CheckNumber(number);
+        }
+
+        var failures = new List<Pop3CommandException>();
+        var succeeded = new List<int>();
+        await PipelineAsync<TIo>(
+            numbers.Count,
+            i => $"DELE {numbers[i]}",
+            (i, reply) =>
+            {
+                if (reply.IsOk)
+                {
+                    _pendingDeletions.Add(numbers[i]);
+                    succeeded.Add(numbers[i]);
+                }
+                else
+                {
+                    failures.Add(Refused(reply, $"DELE {numbers[i]}", numbers[i]));
+                }
+
+                return default;
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
+        ThrowFailures(failures, succeeded, "DELE", null, asBatch);
+    }
+
+    /// <summary>QUIT: enters the UPDATE state, where the server deletes the marked messages, then closes.</summary>
+    public async ValueTask QuitAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var pending = _pendingDeletions.Count;
+        try
+        {
+            await ExpectOkAsync<TIo>("QUIT", null, null, cancellationToken).ConfigureAwait(false);
+            if (IsAuthenticated)
+            {
+                Diagnostics.Pop3Log.DeletionsCommitted(_logger, Host, pending);
+            }
+
+            _pendingDeletions.Clear();
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    private async ValueTask<Listings> ListingsAsync<TIo>(bool withSizes, bool withUids, CancellationToken cancellationToken, bool uidsOptional = false)
+        where TIo : IIo
+    {
+        var commands = new List<string> { "STAT" };
+        if (withSizes)
+        {
+            commands.Add("LIST");
+        }
+
+        if (withUids)
+        {
+            commands.Add("UIDL");
+        }
+
+        Pop3Stat? stat = null;
+        List<Pop3ListEntry>? sizes = null;
+        List<Pop3UidEntry>? uids = null;
+        Pop3CommandException? refused = null;
+        await PipelineAsync<TIo>(
+            commands.Count,
+            i => commands[i],
+            async (i, reply) =>
+            {
+                var command = commands[i];
+                if (!reply.IsOk)
+                {
+                    var error = Refused(reply, command);
+                    if (!(command == "UIDL" && uidsOptional))
+                    {
+                        refused ??= error;
+                    }
+
+                    return;
+                }
+
+                switch (command)
+                {
+                    case "STAT":
+                        stat = ListingParser.ParseStat(reply.Text);
+                        break;
+                    case "LIST":
+                        var list = new List<Pop3ListEntry>();
+                        await ReadListingAsync<TIo>(command, line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        sizes = list;
+                        break;
+                    default:
+                        var ids = new List<Pop3UidEntry>();
+                        await ReadListingAsync<TIo>(command, line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        uids = ids;
+                        break;
+                }
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
+
+        if (refused is not null)
+        {
+            throw refused;
+        }
+
+        if (sizes is not null)
+        {
+            ListingParser.CheckAgainstStat(stat!.Value, sizes.ConvertAll(e => e.Number), "LIST");
+            foreach (var entry in sizes)
+            {
+                _sizes[entry.Number] = entry.Size;
+            }
+        }
+
+        if (uids is not null)
+        {
+            ListingParser.CheckAgainstStat(stat!.Value, uids.ConvertAll(e => e.Number), "UIDL");
+        }
+
+        return new Listings(sizes, uids);
+    }
+
+    private static int CheckNumber(int number)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(number, 1, nameof(number));
+        return number;
+    }
+
+    private static void CheckSameNumber(int answered, int asked, string command)
+    {
+        if (answered != asked)
+        {
+            throw new NetComm.Mail.MailProtocolException($"The POP3 server answered {command} about message {answered}.");
+        }
+    }
+
+    /// <summary>A single command's refusal as itself; a batch's refusals together, once every reply is in.</summary>
+    private static void ThrowFailures(List<Pop3CommandException> failures, List<int> succeeded, string verb, IReadOnlyDictionary<int, MimeKit.MimeMessage>? retrieved, bool asBatch)
+    {
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        if (!asBatch)
+        {
+            throw failures[0];
+        }
+
+        throw new Pop3BatchException(
+            $"The POP3 server refused {verb} for {failures.Count} of {failures.Count + succeeded.Count} message(s) " +
+            $"({string.Join(", ", failures.Select(f => f.MessageNumber))}): {failures[0].ServerReply}")
+        {
+            Failures = failures,
+            Succeeded = succeeded,
+            Retrieved = retrieved ?? new Dictionary<int, MimeKit.MimeMessage>(),
+            ServerReply = failures[0].ServerReply,
+            Command = verb,
+            ResponseCode = failures[0].ResponseCode,
+            IsTransient = failures.TrueForAll(f => f.IsTransient),
+        };
+    }
+
+    private readonly record struct Listings(List<Pop3ListEntry>? Sizes, List<Pop3UidEntry>? Uids);
+}

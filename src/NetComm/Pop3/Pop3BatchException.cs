@@ -1,0 +1,28 @@
+using MimeKit;
+
+namespace NetComm.Pop3;
+
+/// <summary>
+/// Some commands of a batch (RETR, TOP or DELE for several messages) were refused. Every reply of the batch
+/// was read, so the session is still usable; the other items succeeded and their results are here.
+/// </summary>
+public sealed class Pop3BatchException : Pop3CommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public Pop3BatchException(string message, Exception? innerException = null) : base(message, innerException) { }
+
+    /// <summary>Creates the exception.</summary>
+    public Pop3BatchException() : this("Some commands of a POP3 batch were refused.") { }
+
+    /// <summary>Creates the exception.</summary>
+    public Pop3BatchException(string message) : this(message, null) { }
+
+    /// <summary>One refusal per failed item, each with its <see cref="Pop3CommandException.MessageNumber"/>.</summary>
+    public IReadOnlyList<Pop3CommandException> Failures { get; init; } = [];
+
+    /// <summary>The message numbers whose command succeeded.</summary>
+    public IReadOnlyList<int> Succeeded { get; init; } = [];
+
+    /// <summary>For a retrieval batch, the messages that did arrive, by message number; empty otherwise.</summary>
+    public IReadOnlyDictionary<int, MimeMessage> Retrieved { get; init; } = new Dictionary<int, MimeMessage>();
+}
