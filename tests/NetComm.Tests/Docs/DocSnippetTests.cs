@@ -153,7 +153,9 @@ public class DocSnippetTests
     public void Transport_connect_tries_every_address_of_localhost()
     {
         using var server = LoopbackServer.Start((c, s) => { });
-        var remote = DocSnippets.TransportConnect(server);
+        EndPoint? remote = null;
+        var output = Capture(() => remote = DocSnippets.TransportConnect(server));
+        Assert.That(output, Is.EqualTo($"127.0.0.1:{server.LocalEndPoint.Port}\n"));
         Assert.That(remote, Is.EqualTo(new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port)));
     }
 
@@ -272,6 +274,10 @@ public class DocSnippetTests
         var output = Capture(() => DocSnippets.FromPythonPrintInfo(message));
         Assert.That(output, Does.StartWith("From: \"发件人\" <aurelius@example.com>\nTo: \"收件人\" <friend@example.com>\nSubject: 标题\npart 0\n"));
         Assert.That(output, Does.Contain("  Text: hello, send by NetComm......").And.Contain("    Attachment: image/jpeg"));
+
+        var outline = Capture(() => DocSnippets.FromPythonOutline(message));
+        Assert.That(outline, Does.Contain("标题").And.Contain("image/jpeg"));
+        TestContext.Out.WriteLine(output + outline);
     }
 
     [Test]

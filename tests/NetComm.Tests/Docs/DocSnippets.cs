@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.Utils;
 using NetComm.Mail;
+using NetComm.Mime;
 using NetComm.Smtp;
 using NetComm.Transport;
 
@@ -692,5 +693,13 @@ public static class DocSnippets
             }
         }
         PrintInfo(message);
+    }
+
+    public static MessageOutline FromPythonOutline(MimeMessage message)
+    {
+        // snippet: docs/from-python.md#outline
+        var outline = MessageOutline.Create(message);
+        Console.WriteLine(outline);                       // From, To, Subject, then the tree of parts
+        return outline;
     }
 }
