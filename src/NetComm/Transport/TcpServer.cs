@@ -95,6 +95,13 @@ public sealed partial class TcpServer : ITcpServer
                 listener.DualMode = _options.DualMode;
             }
 
+            // Set before listening so accepted sockets inherit it: the TCP window scale is agreed in the
+            // handshake, and a receive buffer shrunk after accept does not shrink the advertised window.
+            if (_options.ReceiveBufferSize is { } receive)
+            {
+                listener.ReceiveBufferSize = receive;
+            }
+
             listener.Bind(endPoint);
             listener.Listen(_options.Backlog);
         }

@@ -235,15 +235,18 @@ public class SmtpClientScriptTests
     public async Task Chunking_sends_bdat_with_exact_content([Values] bool async)
     {
         string? chunk = null;
-        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250-PIPELINING\n250 CHUNKING")
-            .Client("MAIL FROM:").Client("RCPT TO:").Server("250 ok").Server("250 ok");
+        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250-PIPELINING\n250 CHUNKING");
         using var client = new SmtpClient(PlainOptions(), server);
         await ConnectAsync(client, async);
         var message = Message();
         var expected = new MemoryStream();
         message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, expected);
-        server.Client($"BDAT {expected.Length} LAST").Server("250 2.0.0 queued as Z9");
+
+        // The envelope and the content travel in one write; the replies come after.
+        server.Client("MAIL FROM:").Client("RCPT TO:").Client($"BDAT {expected.Length} LAST")
+            .Server("250 ok").Server("250 ok").Server("250 2.0.0 queued as Z9");
         var result = await SendAsync(client, message, async);
+        Assert.That(server.WriteSizes.Skip(1).Single(), Is.EqualTo(server.ClientBytes.Length - server.WriteSizes[0]), "one write after EHLO");
         chunk = Encoding.UTF8.GetString(server.ClientBytes.ToArray());
         Assert.That(result.UsedChunking, Is.True);
         Assert.That(chunk, Does.EndWith(Encoding.UTF8.GetString(expected.ToArray())));

@@ -6,8 +6,16 @@ namespace NetComm.Smtp.Protocol;
 /// </summary>
 internal sealed class MessageInspection : Stream
 {
+    private readonly int _retainUpTo;
     private int _lineLength;
     private bool _endsWithCr;
+    private byte[]? _retained;
+
+    /// <param name="retainUpTo">Keep a copy of the bytes while they fit in this many, so a small message is serialised once.</param>
+    public MessageInspection(int retainUpTo = 0) => _retainUpTo = retainUpTo;
+
+    /// <summary>The whole message, when it fit in the retained size; null otherwise.</summary>
+    public ReadOnlyMemory<byte>? Retained => _retained is null ? null : _retained.AsMemory(0, (int)Size);
 
     /// <summary>Total bytes (CRLF line endings, before dot-stuffing).</summary>
     public long Size { get; private set; }
@@ -38,6 +46,7 @@ internal sealed class MessageInspection : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        Retain(buffer);
         Size += buffer.Length;
         if (!HasEightBit && buffer.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0)
         {
@@ -82,6 +91,50 @@ internal sealed class MessageInspection : Stream
 
     public override void Flush()
     {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Release();
+        base.Dispose(disposing);
+    }
+
+    private void Retain(ReadOnlySpan<byte> buffer)
+    {
+        if (_retainUpTo == 0 || (Size > 0 && _retained is null))
+        {
+            return;
+        }
+
+        var needed = Size + buffer.Length;
+        if (needed > _retainUpTo)
+        {
+            Release();
+            return;
+        }
+
+        if (_retained is null || _retained.Length < needed)
+        {
+            var grown = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(_retainUpTo, Math.Max(needed, 16 * 1024) * 2));
+            if (_retained is not null)
+            {
+                _retained.AsSpan(0, (int)Size).CopyTo(grown);
+                System.Buffers.ArrayPool<byte>.Shared.Return(_retained);
+            }
+
+            _retained = grown;
+        }
+
+        buffer.CopyTo(_retained.AsSpan((int)Size));
+    }
+
+    private void Release()
+    {
+        if (_retained is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_retained);
+            _retained = null;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -5,8 +5,10 @@ using NetComm.Internal;
 namespace NetComm.Smtp.Protocol;
 
 /// <summary>The bytes of a message to send: written by MimeKit, or the caller's raw bytes as they are.</summary>
-internal abstract class SmtpContent
+internal abstract class SmtpContent : IDisposable
 {
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+
     /// <summary>
     /// Makes the content fit what the server accepts (line lengths, 8-bit), returning what undoes it.
     /// Raw content is never changed.
@@ -26,6 +28,11 @@ internal abstract class SmtpContent
 /// </summary>
 internal sealed class MimeContent(MimeMessage message) : SmtpContent
 {
+    // Messages up to this size are serialised once: the dry run's copy is what goes on the wire.
+    private const int SingleSerializationLimit = 1024 * 1024;
+
+    private MessageInspection? _inspection;
+
     /// <summary>
     /// Lets MimeKit choose transfer encodings for parts that need one (a 3,000-character line from
     /// BodyBuilder, 8-bit text for a 7-bit server), then puts every part's encoding back when disposed,
@@ -54,14 +61,19 @@ internal sealed class MimeContent(MimeMessage message) : SmtpContent
 
     public override MessageInspection Inspect(bool international)
     {
-        var inspection = new MessageInspection();
-        message.WriteTo(Options(international), inspection);
-        return inspection;
+        _inspection?.Dispose();
+        _inspection = new MessageInspection(SingleSerializationLimit);
+        message.WriteTo(Options(international), _inspection);
+        return _inspection;
     }
 
     public override async ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
     {
-        if (TIo.IsAsync)
+        if (_inspection?.Retained is { } bytes)
+        {
+            await TIo.WriteAsync(destination, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        else if (TIo.IsAsync)
         {
             await message.WriteToAsync(Options(international), destination, cancellationToken).ConfigureAwait(false);
         }
@@ -69,6 +81,12 @@ internal sealed class MimeContent(MimeMessage message) : SmtpContent
         {
             message.WriteTo(Options(international), destination, cancellationToken);
         }
+    }
+
+    public override void Dispose()
+    {
+        _inspection?.Dispose();
+        base.Dispose();
     }
 
     private static FormatOptions Options(bool international)

@@ -19,28 +19,81 @@ internal sealed partial class SmtpEngine
 
         _ = Live;
         using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
+        using var owned = content;
         using var prepared = content.Prepare(Capabilities.Supports(SmtpExtensions.EightBitMime) ? MimeKit.EncodingConstraint.EightBit : MimeKit.EncodingConstraint.SevenBit);
         var plan = Plan(content, envelope);
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
-        var dataInBatch = plan.Pipelining && !plan.Chunking
-            && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
+
+        // When no refusal could make us hold the message back, the whole transaction goes in one round
+        // trip: the envelope is pipelined with DATA (RFC 2920), or with the content itself as BDAT (RFC 3030).
+        var oneShot = plan.Pipelining && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
+        if (oneShot && plan.Chunking)
+        {
+            return await SendWithEnvelopeInBatchAsync<TIo>(content, envelope, plan, commands, progress, scope, cancellationToken).ConfigureAwait(false);
+        }
+
+        var dataInBatch = oneShot;
         if (dataInBatch)
         {
             commands.Add("DATA");
         }
 
         var replies = await ExchangeAsync<TIo>(commands, plan.Pipelining, cancellationToken).ConfigureAwait(false);
-        var mailReply = replies[0];
-        var recipients = envelope.Recipients.Select((r, i) => new SmtpRecipientResult(r.Address, replies[i + 1])).ToList();
+        var recipients = RecipientResults(envelope, replies);
         var dataReply = dataInBatch ? replies[^1] : null;
-        var accepted = recipients.Count(r => r.Accepted);
+        await CheckEnvelopeAsync<TIo>(envelope, plan, replies[0], recipients, dataReply, cancellationToken).ConfigureAwait(false);
+
+        if (!plan.Chunking)
+        {
+            dataReply ??= await CommandAsync<TIo>("DATA", null, cancellationToken).ConfigureAwait(false);
+            if (dataReply.Code != 354)
+            {
+                await ResetQuietlyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+                throw new SmtpCommandException($"The SMTP server refused DATA: {dataReply}", SmtpErrorCode.MessageRejected, dataReply) { Recipients = recipients };
+            }
+        }
+
+        var (_, finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, null, 0, cancellationToken).ConfigureAwait(false);
+        return Completed(recipients, finalReply, plan, bytes, scope);
+    }
+
+    /// <summary>MAIL, every RCPT and the BDAT content in one write; all replies read after it.</summary>
+    private async ValueTask<SmtpSendResult> SendWithEnvelopeInBatchAsync<TIo>(
+        SmtpContent content, SmtpEnvelope envelope, TransferPlan plan, List<string> commands, IProgress<TransferProgress>? progress, MailTelemetry.OperationScope scope, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        var batch = new System.Text.StringBuilder();
+        foreach (var command in commands)
+        {
+            Live.Transcript.Client(command);
+            batch.Append(command).Append("\r\n");
+        }
+
+        var (leading, finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, System.Text.Encoding.UTF8.GetBytes(batch.ToString()), commands.Count, cancellationToken).ConfigureAwait(false);
+        var recipients = RecipientResults(envelope, leading);
+
+        // The server discarded the content if the envelope failed; only the refusal itself is left to report.
+        await CheckEnvelopeAsync<TIo>(envelope, plan, leading[0], recipients, null, cancellationToken).ConfigureAwait(false);
+        return Completed(recipients, finalReply, plan, bytes, scope);
+    }
+
+    private List<SmtpRecipientResult> RecipientResults(SmtpEnvelope envelope, List<SmtpReply> replies)
+    {
+        var recipients = envelope.Recipients.Select((r, i) => new SmtpRecipientResult(r.Address, replies[i + 1])).ToList();
         foreach (var refused in recipients.Where(r => !r.Accepted))
         {
             SmtpLog.RecipientRejected(_logger, refused.Address, refused.Reply.Code, refused.Reply.Text);
             MailTelemetry.RecipientsRejected.Add(1);
         }
 
+        return recipients;
+    }
+
+    /// <summary>Throws, after resetting the transaction, when the sender or the recipients were refused as the policy cannot accept.</summary>
+    private async ValueTask CheckEnvelopeAsync<TIo>(SmtpEnvelope envelope, TransferPlan plan, SmtpReply mailReply, List<SmtpRecipientResult> recipients, SmtpReply? dataReply, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
         if (!mailReply.IsSuccess)
         {
             await AbortAsync<TIo>(dataReply, cancellationToken).ConfigureAwait(false);
@@ -52,6 +105,7 @@ internal sealed partial class SmtpEngine
             };
         }
 
+        var accepted = recipients.Count(r => r.Accepted);
         if (accepted == 0 || (accepted < recipients.Count && _options.PartialDelivery == PartialDeliveryPolicy.AbortIfAnyRejected))
         {
             await AbortAsync<TIo>(dataReply, cancellationToken).ConfigureAwait(false);
@@ -65,18 +119,10 @@ internal sealed partial class SmtpEngine
                 Recipients = recipients,
             };
         }
+    }
 
-        if (!plan.Chunking)
-        {
-            dataReply ??= await CommandAsync<TIo>("DATA", null, cancellationToken).ConfigureAwait(false);
-            if (dataReply.Code != 354)
-            {
-                await ResetQuietlyAsync<TIo>(cancellationToken).ConfigureAwait(false);
-                throw new SmtpCommandException($"The SMTP server refused DATA: {dataReply}", SmtpErrorCode.MessageRejected, dataReply) { Recipients = recipients };
-            }
-        }
-
-        var (finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, cancellationToken).ConfigureAwait(false);
+    private SmtpSendResult Completed(List<SmtpRecipientResult> recipients, SmtpReply finalReply, TransferPlan plan, long bytes, MailTelemetry.OperationScope scope)
+    {
         if (!finalReply.IsSuccess)
         {
             throw new SmtpCommandException($"The SMTP server refused the message: {finalReply}", SmtpErrorCode.MessageRejected, finalReply) { Recipients = recipients };
@@ -84,6 +130,7 @@ internal sealed partial class SmtpEngine
 
         var result = new SmtpSendResult(recipients, finalReply, Live.IsTls, plan.Pipelining, plan.Chunking, bytes);
         MailTelemetry.MessagesSent.Add(1);
+        var accepted = recipients.Count(r => r.Accepted);
         SmtpLog.MessageSent(_logger, result.QueueId, accepted, bytes);
         scope.Succeed();
         return result;
@@ -183,10 +230,16 @@ internal sealed partial class SmtpEngine
         return replies;
     }
 
-    private async ValueTask<(SmtpReply Reply, long Bytes)> TransferAsync<TIo>(SmtpContent content, TransferPlan plan, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the content through the filter, then reads the replies: first <paramref name="leadingReplies"/>
+    /// envelope replies when <paramref name="prefix"/> carried the envelope in the same write, then the
+    /// final one (one per BDAT chunk). A connection lost from here on leaves the outcome unknown.
+    /// </summary>
+    private async ValueTask<(List<SmtpReply> Leading, SmtpReply Final, long Bytes)> TransferAsync<TIo>(
+        SmtpContent content, TransferPlan plan, IProgress<TransferProgress>? progress, byte[]? prefix, int leadingReplies, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size);
+        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size, prefix);
         await content.WriteToAsync<TIo>(writer, plan.SmtpUtf8, cancellationToken).ConfigureAwait(false);
         await writer.FinishAsync<TIo>(cancellationToken).ConfigureAwait(false);
 
@@ -194,6 +247,12 @@ internal sealed partial class SmtpEngine
         Live.SetReadTimeout(_options.DataTimeout);
         try
         {
+            var leading = new List<SmtpReply>(leadingReplies);
+            for (var i = 0; i < leadingReplies; i++)
+            {
+                leading.Add(await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false));
+            }
+
             SmtpReply? failure = null;
             SmtpReply last;
             var pending = plan.Chunking ? writer.PendingChunkReplies : 1;
@@ -207,7 +266,7 @@ internal sealed partial class SmtpEngine
             }
             while (--pending > 0);
 
-            return (failure ?? last, writer.BytesWritten);
+            return (leading, failure ?? last, writer.BytesWritten);
         }
         catch (Exception e) when (e is MailProtocolException or TimeoutException or IOException)
         {
