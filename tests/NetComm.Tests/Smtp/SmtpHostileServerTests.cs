@@ -367,13 +367,14 @@ public class SmtpHostileServerTests
             Expect(c, "DATA");
             c.WriteLine("250 ok\r\n250 ok\r\n354 go");
             var buffer = new byte[64 * 1024];
-            var tail = "";
+            var tail = new List<byte>();
             int n;
             while ((n = c.Read(buffer)) > 0)
             {
                 received += n;
-                tail = (tail + Encoding.ASCII.GetString(buffer, Math.Max(0, n - 5), Math.Min(5, n)))[^Math.Min(5, tail.Length + Math.Min(5, n))..];
-                if (tail.EndsWith("\r\n.\r\n", StringComparison.Ordinal))
+                tail.AddRange(buffer.AsSpan(Math.Max(0, n - 5), Math.Min(5, n)).ToArray());
+                tail.RemoveRange(0, Math.Max(0, tail.Count - 5));
+                if (tail.SequenceEqual("\r\n.\r\n"u8.ToArray()))
                 {
                     break;
                 }

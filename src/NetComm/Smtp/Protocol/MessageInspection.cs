@@ -15,7 +15,8 @@ internal sealed class MessageInspection : Stream
     public MessageInspection(int retainUpTo = 0) => _retainUpTo = retainUpTo;
 
     /// <summary>The whole message, when it fit in the retained size; null otherwise.</summary>
-    public ReadOnlyMemory<byte>? Retained => _retained is null ? null : _retained.AsMemory(0, (int)Size);
+    // The cast matters: without it, null converts to an empty ReadOnlyMemory through the array conversion.
+    public ReadOnlyMemory<byte>? Retained => _retained is null ? (ReadOnlyMemory<byte>?)null : _retained.AsMemory(0, (int)Size);
 
     /// <summary>Total bytes (CRLF line endings, before dot-stuffing).</summary>
     public long Size { get; private set; }
