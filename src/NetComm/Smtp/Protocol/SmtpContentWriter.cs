@@ -31,7 +31,6 @@ internal sealed class SmtpContentWriter : Stream
     private bool _pendingCr;
     private bool _finished;
     private long _lastReported;
-    private byte[]? _prefix;
 
     /// <param name="connection">Where bytes go.</param>
     /// <param name="chunked">BDAT framing instead of DATA dot-stuffing.</param>
@@ -39,10 +38,8 @@ internal sealed class SmtpContentWriter : Stream
     /// <param name="chunkSize">Buffer size, and the BDAT chunk size.</param>
     /// <param name="progress">Told about bytes sent.</param>
     /// <param name="total">The expected size, for progress.</param>
-    /// <param name="prefix">Pipelined commands to send in the same write as the first chunk.</param>
-    public SmtpContentWriter(MailConnection connection, bool chunked, bool normalizeLineEndings, int chunkSize, IProgress<TransferProgress>? progress, long? total, byte[]? prefix = null)
+    public SmtpContentWriter(MailConnection connection, bool chunked, bool normalizeLineEndings, int chunkSize, IProgress<TransferProgress>? progress, long? total)
     {
-        _prefix = prefix;
         _connection = connection;
         _chunked = chunked;
         _normalizeLineEndings = normalizeLineEndings;
@@ -258,26 +255,7 @@ internal sealed class SmtpContentWriter : Stream
             }
         }
 
-        if (_prefix is { } prefix)
-        {
-            // The envelope commands and the first chunk share one write, so one round trip carries it all.
-            _prefix = null;
-            var combined = ArrayPool<byte>.Shared.Rent(prefix.Length + _length - start);
-            try
-            {
-                prefix.CopyTo(combined, 0);
-                _buffer.AsSpan(start, _length - start).CopyTo(combined.AsSpan(prefix.Length));
-                await _connection.WriteAsync<TIo>(combined.AsMemory(0, prefix.Length + _length - start), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(combined);
-            }
-        }
-        else
-        {
-            await _connection.WriteAsync<TIo>(_buffer.AsMemory(start, _length - start), cancellationToken).ConfigureAwait(false);
-        }
+        await _connection.WriteAsync<TIo>(_buffer.AsMemory(start, _length - start), cancellationToken).ConfigureAwait(false);
         BytesWritten += contentLength;
         _length = HeaderRoom;
         Report(last);

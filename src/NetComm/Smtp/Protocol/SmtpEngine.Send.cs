@@ -25,15 +25,11 @@ internal sealed partial class SmtpEngine
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
 
-        // When no refusal could make us hold the message back, the whole transaction goes in one round
-        // trip: the envelope is pipelined with DATA (RFC 2920), or with the content itself as BDAT (RFC 3030).
-        var oneShot = plan.Pipelining && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
-        if (oneShot && plan.Chunking)
-        {
-            return await SendWithEnvelopeInBatchAsync<TIo>(content, envelope, plan, commands, progress, scope, cancellationToken).ConfigureAwait(false);
-        }
-
-        var dataInBatch = oneShot;
+        // When no refusal could make us hold the message back, DATA joins the pipelined envelope (RFC 2920).
+        // BDAT content is not pipelined behind the envelope: a server that writes its envelope replies and
+        // its final reply separately with Nagle on (Postfix) then stalls every message on a delayed ACK.
+        var dataInBatch = plan.Pipelining && !plan.Chunking
+            && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
         if (dataInBatch)
         {
             commands.Add("DATA");
@@ -54,27 +50,7 @@ internal sealed partial class SmtpEngine
             }
         }
 
-        var (_, finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, null, 0, cancellationToken).ConfigureAwait(false);
-        return Completed(recipients, finalReply, plan, bytes, scope);
-    }
-
-    /// <summary>MAIL, every RCPT and the BDAT content in one write; all replies read after it.</summary>
-    private async ValueTask<SmtpSendResult> SendWithEnvelopeInBatchAsync<TIo>(
-        SmtpContent content, SmtpEnvelope envelope, TransferPlan plan, List<string> commands, IProgress<TransferProgress>? progress, MailTelemetry.OperationScope scope, CancellationToken cancellationToken)
-        where TIo : IIo
-    {
-        var batch = new System.Text.StringBuilder();
-        foreach (var command in commands)
-        {
-            Live.Transcript.Client(command);
-            batch.Append(command).Append("\r\n");
-        }
-
-        var (leading, finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, System.Text.Encoding.UTF8.GetBytes(batch.ToString()), commands.Count, cancellationToken).ConfigureAwait(false);
-        var recipients = RecipientResults(envelope, leading);
-
-        // The server discarded the content if the envelope failed; only the refusal itself is left to report.
-        await CheckEnvelopeAsync<TIo>(envelope, plan, leading[0], recipients, null, cancellationToken).ConfigureAwait(false);
+        var (finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, cancellationToken).ConfigureAwait(false);
         return Completed(recipients, finalReply, plan, bytes, scope);
     }
 
@@ -231,15 +207,13 @@ internal sealed partial class SmtpEngine
     }
 
     /// <summary>
-    /// Streams the content through the filter, then reads the replies: first <paramref name="leadingReplies"/>
-    /// envelope replies when <paramref name="prefix"/> carried the envelope in the same write, then the
-    /// final one (one per BDAT chunk). A connection lost from here on leaves the outcome unknown.
+    /// Streams the content through the filter, then reads the final reply (one per BDAT chunk).
+    /// A connection lost from here on leaves the outcome unknown.
     /// </summary>
-    private async ValueTask<(List<SmtpReply> Leading, SmtpReply Final, long Bytes)> TransferAsync<TIo>(
-        SmtpContent content, TransferPlan plan, IProgress<TransferProgress>? progress, byte[]? prefix, int leadingReplies, CancellationToken cancellationToken)
+    private async ValueTask<(SmtpReply Final, long Bytes)> TransferAsync<TIo>(SmtpContent content, TransferPlan plan, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size, prefix);
+        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size);
         await content.WriteToAsync<TIo>(writer, plan.SmtpUtf8, cancellationToken).ConfigureAwait(false);
         await writer.FinishAsync<TIo>(cancellationToken).ConfigureAwait(false);
 
@@ -247,12 +221,6 @@ internal sealed partial class SmtpEngine
         Live.SetReadTimeout(_options.DataTimeout);
         try
         {
-            var leading = new List<SmtpReply>(leadingReplies);
-            for (var i = 0; i < leadingReplies; i++)
-            {
-                leading.Add(await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false));
-            }
-
             SmtpReply? failure = null;
             SmtpReply last;
             var pending = plan.Chunking ? writer.PendingChunkReplies : 1;
@@ -266,7 +234,7 @@ internal sealed partial class SmtpEngine
             }
             while (--pending > 0);
 
-            return (leading, failure ?? last, writer.BytesWritten);
+            return (failure ?? last, writer.BytesWritten);
         }
         catch (Exception e) when (e is MailProtocolException or TimeoutException or IOException)
         {
