@@ -9,7 +9,7 @@ internal sealed partial class Pop3Session
     /// Commands in flight at most when pipelining. The commands of a window are small enough to sit in the
     /// socket buffers, so writing them can never block while the server waits for us to read its replies.
     /// </summary>
-    internal const int PipelineWindow = 64;
+    internal static int PipelineWindow = int.Parse(Environment.GetEnvironmentVariable("POP3_WINDOW") ?? "64", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Sends <paramref name="count"/> commands and hands each reply, in order, to <paramref name="onReply"/>,

@@ -9,6 +9,8 @@ namespace NetComm.Pop3.Internal;
 
 internal sealed partial class Pop3Session
 {
+    private MimeParser? _parser;
+
     /// <summary>RETR for each message, parsed by MimeKit straight off the connection; pipelined when possible.</summary>
     public async ValueTask<IReadOnlyList<MimeMessage>> RetrieveAsync<TIo>(IReadOnlyList<int> numbers, bool asBatch, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         where TIo : IIo
@@ -173,15 +175,26 @@ internal sealed partial class Pop3Session
         scope.Succeed();
     }
 
-    /// <summary>Parses one message with MimeKit from the stream of its reply, as it arrives.</summary>
-    private static async ValueTask<MimeMessage> ParseAsync<TIo>(DotUnstuffingReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses one message with MimeKit from the stream of its reply, as it arrives. One parser serves the whole
+    /// session: a new one per message would allocate its buffers again for every message of a batch.
+    /// </summary>
+    private async ValueTask<MimeMessage> ParseAsync<TIo>(DotUnstuffingReader reader, CancellationToken cancellationToken)
         where TIo : IIo
     {
         using var stream = new Pop3MessageStream(reader, null, cancellationToken);
-        var parser = new MimeParser(stream, MimeFormat.Entity, persistent: false);
+        if (_parser is null)
+        {
+            _parser = new MimeParser(stream, MimeFormat.Entity, persistent: false);
+        }
+        else
+        {
+            _parser.SetStream(stream, MimeFormat.Entity, persistent: false);
+        }
+
         return TIo.IsAsync
-            ? await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false)
-            : parser.ParseMessage(cancellationToken);
+            ? await _parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false)
+            : _parser.ParseMessage(cancellationToken);
     }
 
     /// <summary>Failures after which the connection's state is unknown: it must be closed, not drained.</summary>
