@@ -111,13 +111,15 @@ internal static class Pop3Comparison
     /// </summary>
     private static double SmallMessages(BenchServer server, bool tls, bool netcomm)
     {
-        var clock = Stopwatch.StartNew();
+        // Timed from STAT on: connecting and logging in cost the same on both sides (Dovecot's auth process dominates).
+        var clock = new Stopwatch();
         int count;
         if (netcomm)
         {
             using var client = new Pop3Client(server.NetCommOptions(tls));
             client.Connect();
             client.Authenticate(server.Bench);
+            clock.Start();
             var stat = client.Stat();
             var uids = client.Uidl();
             var messages = new List<MemoryStream>(stat.Count);
@@ -135,6 +137,7 @@ internal static class Pop3Comparison
         {
             using var client = server.MailKit(tls);
             client.Authenticate(new SaslMechanismPlain(server.Bench.UserName, server.Bench.Password!));
+            clock.Start();
             var total = client.GetMessageCount();
             var uids = client.GetMessageUids();
             var messages = client.GetStreams(Enumerable.Range(0, total).ToList());
