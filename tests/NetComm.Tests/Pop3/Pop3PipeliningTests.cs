@@ -86,25 +86,29 @@ public class Pop3PipeliningTests
     }
 
     [Test]
-    public async Task Long_batches_are_sent_a_window_at_a_time([Values] IoMode mode)
+    public async Task Long_batches_keep_the_commands_in_flight_within_the_byte_budget([Values] IoMode mode)
     {
-        var count = 150;
+        var count = 3000;
+        var budget = NetComm.Pop3.Internal.Pop3Session.MaxBytesInFlight;
+        static int Size(int index) => $"DELE {index + 1}".Length + 2;
         var script = Pop3Script.LoggedIn(s_pipelining);
 
-        // The client tops the window up as replies come in; the script expects each command before its reply.
-        var sent = 0;
+        // The script mirrors the client: it expects each command before releasing that command's reply.
+        int sent = 0, inFlight = 0;
         for (var done = 0; done < count; done++)
         {
-            if (sent - done <= 32 && sent < count)
+            if (sent < count && inFlight <= budget / 2)
             {
-                var upTo = Math.Min(count, done + 64);
-                for (; sent < upTo; sent++)
+                do
                 {
                     script.C($"DELE {sent + 1}");
+                    inFlight += Size(sent++);
                 }
+                while (sent < count && inFlight + Size(sent - 1) <= budget);
             }
 
             script.S("+OK");
+            inFlight -= Size(done);
         }
 
         var stream = new ScriptedPop3Stream(script, ChunkMode.Random);
@@ -113,7 +117,8 @@ public class Pop3PipeliningTests
         await Io.Call(mode, () => client.Delete(Enumerable.Range(1, count)), () => client.DeleteAsync(Enumerable.Range(1, count)));
 
         Assert.That(client.PendingDeletions, Has.Count.EqualTo(count));
-        Assert.That(stream.LinesPerWrite.Max(), Is.EqualTo(64));
+        Assert.That(stream.LinesPerWrite.Max(), Is.GreaterThan(500), "hundreds of commands per write");
+        Assert.That(stream.LinesPerWrite.Max(), Is.LessThanOrEqualTo(budget / "DELE 1\r\n".Length), "never more than the budget in one write");
         stream.AssertComplete();
     }
 

@@ -6,7 +6,7 @@ namespace NetComm.Pop3.Internal;
 /// A read-only stream over one message being received: dot-unstuffed, ending where the reply ends. Handed to
 /// MimeKit's parser and to callers' callbacks; it reads from the connection only as it is read.
 /// </summary>
-internal sealed class Pop3MessageStream(DotUnstuffingReader reader, long? length, CancellationToken operationToken) : Stream
+internal sealed class Pop3MessageStream(DotUnstuffingReader reader, CancellationToken operationToken) : Stream
 {
     public override bool CanRead => true;
 
@@ -14,8 +14,8 @@ internal sealed class Pop3MessageStream(DotUnstuffingReader reader, long? length
 
     public override bool CanWrite => false;
 
-    /// <summary>Not known in advance: the LIST size, when known, is the server's count and may differ by a few bytes.</summary>
-    public override long Length => throw new NotSupportedException($"The length of a message being received is not known in advance (LIST said {length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}).");
+    /// <summary>Not known in advance: the size LIST reports is the server's count and need not match byte for byte.</summary>
+    public override long Length => throw new NotSupportedException("The length of a message being received is not known in advance.");
 
     public override long Position
     {

@@ -6,17 +6,18 @@ namespace NetComm.Pop3.Internal;
 internal sealed partial class Pop3Session
 {
     /// <summary>
-    /// Commands in flight at most when pipelining. The commands of a window are small enough to sit in the
-    /// socket buffers, so writing them can never block while the server waits for us to read its replies.
+    /// Command bytes in flight at most when pipelining (about 700 RETRs). Far less than the socket buffers of
+    /// both ends hold, so writing commands can never block while the server waits for us to read its replies;
+    /// enough that the server never runs dry waiting for the next command.
     /// </summary>
-    internal const int PipelineWindow = 64;
+    internal const int MaxBytesInFlight = 8 * 1024;
 
     /// <summary>
     /// Sends <paramref name="count"/> commands and hands each reply, in order, to <paramref name="onReply"/>,
-    /// which must read any multi-line body that follows a +OK. With PIPELINING the commands go out a window
-    /// at a time in one write each, topped up as replies arrive; without it, one command per round trip.
-    /// Once <paramref name="stopSending"/> says so, no more commands go out, but the replies to those already
-    /// sent are still handed over, so that the session stays in step with the server.
+    /// which must read any multi-line body that follows a +OK. With PIPELINING the commands go out in as few
+    /// writes as <see cref="MaxBytesInFlight"/> allows, topped up as replies arrive; without it, one command per
+    /// round trip. Once <paramref name="stopSending"/> says so, no more commands go out, but the replies to those
+    /// already sent are still handed over, so that the session stays in step with the server.
     /// </summary>
     private async ValueTask PipelineAsync<TIo>(
         int count,
@@ -26,8 +27,10 @@ internal sealed partial class Pop3Session
         CancellationToken cancellationToken)
         where TIo : IIo
     {
-        var window = IsPipelining ? PipelineWindow : 1;
+        var budget = IsPipelining ? MaxBytesInFlight : 0;
         var sent = 0;
+        var bytesInFlight = 0;
+        var commands = new string[count];
         for (var done = 0; done < count; done++)
         {
             var stopping = stopSending?.Invoke() == true;
@@ -36,30 +39,25 @@ internal sealed partial class Pop3Session
                 return;
             }
 
-            if (!stopping && sent < count && sent - done <= window / 2)
+            if (!stopping && sent < count && bytesInFlight <= budget / 2)
             {
-                var upTo = Math.Min(count, done + window);
-                await WriteCommandsAsync<TIo>(commandAt, sent, upTo, cancellationToken).ConfigureAwait(false);
-                sent = upTo;
+                var batch = new StringBuilder();
+                do
+                {
+                    var command = commands[sent] = commandAt(sent);
+                    _connection.Transcript.Client(command);
+                    batch.Append(command).Append("\r\n");
+                    bytesInFlight += command.Length + 2;
+                    sent++;
+                }
+                while (sent < count && bytesInFlight + commands[sent - 1].Length + 2 <= budget);
+
+                await _connection.WriteAsync<TIo>(Encoding.UTF8.GetBytes(batch.ToString()), cancellationToken).ConfigureAwait(false);
             }
 
-            var reply = await ReadReplyAsync<TIo>(commandAt(done), cancellationToken).ConfigureAwait(false);
+            var reply = await ReadReplyAsync<TIo>(commands[done], cancellationToken).ConfigureAwait(false);
+            bytesInFlight -= commands[done].Length + 2;
             await onReply(done, reply).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Writes commands [from, to) in one write.</summary>
-    private ValueTask WriteCommandsAsync<TIo>(Func<int, string> commandAt, int from, int to, CancellationToken cancellationToken)
-        where TIo : IIo
-    {
-        var text = new StringBuilder();
-        for (var i = from; i < to; i++)
-        {
-            var command = commandAt(i);
-            _connection.Transcript.Client(command);
-            text.Append(command).Append("\r\n");
-        }
-
-        return _connection.WriteAsync<TIo>(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
     }
 }

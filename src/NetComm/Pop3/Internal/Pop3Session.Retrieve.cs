@@ -9,6 +9,8 @@ namespace NetComm.Pop3.Internal;
 
 internal sealed partial class Pop3Session
 {
+    private MimeParser? _parser;
+
     /// <summary>RETR for each message, parsed by MimeKit straight off the connection; pipelined when possible.</summary>
     public async ValueTask<IReadOnlyList<MimeMessage>> RetrieveAsync<TIo>(IReadOnlyList<int> numbers, bool asBatch, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         where TIo : IIo
@@ -22,6 +24,7 @@ internal sealed partial class Pop3Session
         var messages = new Dictionary<int, MimeMessage>();
         await ForEachMessageAsync<TIo>(
             numbers,
+            "RETR",
             n => $"RETR {n}",
             asBatch,
             async (n, reader) => messages[n] = await ParseAsync<TIo>(reader, cancellationToken).ConfigureAwait(false),
@@ -39,6 +42,7 @@ internal sealed partial class Pop3Session
         MimeMessage? message = null;
         await ForEachMessageAsync<TIo>(
             [CheckNumber(number)],
+            "TOP",
             n => $"TOP {n} {bodyLines}",
             asBatch: false,
             async (_, reader) => message = await ParseAsync<TIo>(reader, cancellationToken).ConfigureAwait(false),
@@ -62,6 +66,7 @@ internal sealed partial class Pop3Session
         long copied = 0;
         await ForEachMessageAsync<TIo>(
             [number],
+            "RETR",
             n => $"RETR {n}",
             asBatch: false,
             async (_, reader) =>
@@ -85,11 +90,12 @@ internal sealed partial class Pop3Session
         where TIo : IIo
         => ForEachMessageAsync<TIo>(
             numbers,
+            "RETR",
             n => $"RETR {n}",
             asBatch: true,
             async (n, reader) =>
             {
-                using var stream = new Pop3MessageStream(reader, _sizes.TryGetValue(n, out var size) ? size : null, cancellationToken);
+                using var stream = new Pop3MessageStream(reader, cancellationToken);
                 await onMessage(n, stream, cancellationToken).ConfigureAwait(false);
             },
             null,
@@ -104,6 +110,7 @@ internal sealed partial class Pop3Session
     /// </summary>
     private async ValueTask ForEachMessageAsync<TIo>(
         IReadOnlyList<int> numbers,
+        string verb,
         Func<int, string> commandFor,
         bool asBatch,
         Func<int, DotUnstuffingReader, ValueTask> onBody,
@@ -117,8 +124,8 @@ internal sealed partial class Pop3Session
             CheckNumber(number);
         }
 
-        var isRetrieval = commandFor(1).StartsWith("RETR", StringComparison.Ordinal);
-        using var scope = isRetrieval ? MailTelemetry.Start("pop3", "retrieve", Host, _options.EffectivePort) : default;
+        var isRetrieval = verb == "RETR";
+        using var scope = MailTelemetry.Start("pop3", isRetrieval ? "retrieve" : "top", Host, _options.EffectivePort);
         scope.Activity?.SetTag("pop3.message_count", numbers.Count);
         var failures = new List<Pop3CommandException>();
         var succeeded = new List<int>();
@@ -169,19 +176,30 @@ internal sealed partial class Pop3Session
             throw new SessionIntactException(handlerError);
         }
 
-        ThrowFailures(failures, succeeded, commandFor(0).Split(' ')[0], retrieved, asBatch);
+        ThrowFailures(failures, succeeded, verb, retrieved, asBatch);
         scope.Succeed();
     }
 
-    /// <summary>Parses one message with MimeKit from the stream of its reply, as it arrives.</summary>
-    private static async ValueTask<MimeMessage> ParseAsync<TIo>(DotUnstuffingReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses one message with MimeKit from the stream of its reply, as it arrives. One parser serves the whole
+    /// session: a new one per message would allocate its buffers again for every message of a batch.
+    /// </summary>
+    private async ValueTask<MimeMessage> ParseAsync<TIo>(DotUnstuffingReader reader, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        using var stream = new Pop3MessageStream(reader, null, cancellationToken);
-        var parser = new MimeParser(stream, MimeFormat.Entity, persistent: false);
+        using var stream = new Pop3MessageStream(reader, cancellationToken);
+        if (_parser is null)
+        {
+            _parser = new MimeParser(stream, MimeFormat.Entity, persistent: false);
+        }
+        else
+        {
+            _parser.SetStream(stream, MimeFormat.Entity, persistent: false);
+        }
+
         return TIo.IsAsync
-            ? await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false)
-            : parser.ParseMessage(cancellationToken);
+            ? await _parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false)
+            : _parser.ParseMessage(cancellationToken);
     }
 
     /// <summary>Failures after which the connection's state is unknown: it must be closed, not drained.</summary>

@@ -1,0 +1,403 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using MailKit.Security;
+using NetComm.Mail;
+using NetComm.Pop3;
+using MailKitPop3Client = MailKit.Net.Pop3.Pop3Client;
+
+namespace NetComm.Benchmarks.Compare;
+
+/// <summary>
+/// <c>compare pop3 [--quick] [--rounds N] [--only PREFIX]</c>: NetComm's Pop3Client against MailKit 4.18.2 on the
+/// Dovecot of build/interop.sh (started with INTEROP_BENCH=1: mailboxes <c>bench</c>, 1,000 x 10 KB, and
+/// <c>bench20m</c>, 10 x 20 MB). Rounds alternate NetComm and MailKit after one untimed warm-up each; medians are
+/// printed as <c>name: netcomm=X unit mailkit=Y unit ratio=X/Y</c>. Both sides log in with SASL PLAIN (so no side
+/// pays for SCRAM's key stretching) and use their blocking API. MailKit gets its best: a socket with NoDelay passed
+/// to Connect, and its pipelined batch GetStreams.
+/// </summary>
+internal static class Pop3Comparison
+{
+    private const int SmallCount = 1000;
+    private const int LargeCount = 10;
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        var rounds = 5;
+        string? only = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    rounds = 1;
+                    break;
+                case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
+                    rounds = n;
+                    i++;
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    only = args[++i];
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var server = BenchServer.Load();
+        if (server is null)
+        {
+            Console.Error.WriteLine("compare pop3: no interop servers (run 'INTEROP_BENCH=1 bash build/interop.sh start'; it writes artifacts/interop/interop.env)");
+            return Task.FromResult(2);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"compare pop3: Dovecot 127.0.0.1:{server.Port} rounds={rounds} (netcomm/mailkit interleaved, median of each) mailkit=4.18.2 runtime={Environment.Version}"));
+        var failed = false;
+        void Workload(string name, string unit, Func<bool, double> run)
+        {
+            if (only is not null && !name.StartsWith(only, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            try
+            {
+                run(true);
+                run(false);
+                var ours = new List<double>();
+                var theirs = new List<double>();
+                for (var round = 0; round < rounds; round++)
+                {
+                    ours.Add(run(true));
+                    theirs.Add(run(false));
+                }
+
+                Print(name, unit, Median(ours), Median(theirs));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failed = true;
+                Console.Error.WriteLine($"{name} failed: {e}");
+                Console.WriteLine($"{name}: netcomm=0 {unit} mailkit=0 {unit} ratio=0.00");
+            }
+        }
+
+        Workload("pop3.retr-1000x10k", "msg/s", netcomm => SmallMessages(server, tls: false, netcomm));
+        Workload("pop3.retr-1000x10k-tls", "msg/s", netcomm => SmallMessages(server, tls: true, netcomm));
+        var peaks = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        Workload("pop3.retr-10x20m", "MB/s", netcomm =>
+        {
+            var (rate, peakKiB) = LargeMessages(server, netcomm);
+            peaks[netcomm].Add(peakKiB);
+            return rate;
+        });
+        if (peaks[true].Count > 0 && (only is null || "pop3.peak-memory-20m".StartsWith(only, StringComparison.Ordinal)))
+        {
+            // The warm-up rounds are excluded like everywhere else.
+            Print("pop3.peak-memory-20m", "KiB", Median(peaks[true].Skip(1).ToList()), Median(peaks[false].Skip(1).ToList()));
+        }
+
+        return Task.FromResult(failed ? 1 : 0);
+    }
+
+    /// <summary>
+    /// STAT, UIDL and RETR of all 1,000 ~10 KB messages, each downloaded into memory as its raw bytes; messages per
+    /// second. Raw, not parsed: parsing is MimeKit's work, the same code on both sides, and would only dilute what
+    /// the clients themselves do. MailKit's batch GetStreams (pipelined, each message in a MemoryBlockStream) against
+    /// NetComm's RetrieveEach into one MemoryStream per message.
+    /// </summary>
+    private static double SmallMessages(BenchServer server, bool tls, bool netcomm)
+    {
+        // Timed from STAT on: connecting and logging in cost the same on both sides (Dovecot's auth process dominates).
+        var clock = new Stopwatch();
+        int count;
+        if (netcomm)
+        {
+            using var client = new Pop3Client(server.NetCommOptions(tls));
+            client.Connect();
+            client.Authenticate(server.Bench);
+            clock.Start();
+            var stat = client.Stat();
+            var uids = client.Uidl();
+            var messages = new List<MemoryStream>(stat.Count);
+            client.RetrieveEach(Enumerable.Range(1, stat.Count), (_, content) =>
+            {
+                var copy = new MemoryStream();
+                content.CopyTo(copy);
+                messages.Add(copy);
+            });
+            count = Check(messages.Count, uids.Count);
+            clock.Stop();
+            client.Abandon();
+        }
+        else
+        {
+            using var client = server.MailKit(tls);
+            client.Authenticate(new SaslMechanismPlain(server.Bench.UserName, server.Bench.Password!));
+            clock.Start();
+            var total = client.GetMessageCount();
+            var uids = client.GetMessageUids();
+            var messages = client.GetStreams(Enumerable.Range(0, total).ToList());
+            count = Check(messages.Count, uids.Count);
+            clock.Stop();
+            client.Disconnect(quit: true);
+        }
+
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// RETR of the ten ~20 MB messages into a stream that keeps nothing; MB/s, and the peak memory of the run.
+    /// MailKit's best here is GetStream per message: its batch GetStreams returns all ten 20 MB streams at once
+    /// (the same speed, ten times the memory).
+    /// </summary>
+    private static (double MBps, double PeakKiB) LargeMessages(BenchServer server, bool netcomm)
+    {
+        using var sampler = new PeakMemorySampler();
+        var clock = Stopwatch.StartNew();
+        long bytes = 0;
+        if (netcomm)
+        {
+            using var client = new Pop3Client(server.NetCommOptions(tls: false));
+            client.Connect();
+            client.Authenticate(server.Bench20m);
+            for (var n = 1; n <= LargeCount; n++)
+            {
+                bytes += client.CopyMessageTo(n, Stream.Null);
+            }
+
+            clock.Stop();
+            client.Abandon();
+        }
+        else
+        {
+            using var client = server.MailKit(tls: false);
+            client.Authenticate(new SaslMechanismPlain(server.Bench20m.UserName, server.Bench20m.Password!));
+            for (var i = 0; i < LargeCount; i++)
+            {
+                using var stream = client.GetStream(i);
+                bytes += stream.Length;
+                stream.CopyTo(Stream.Null);
+            }
+
+            clock.Stop();
+            client.Disconnect(quit: true);
+        }
+
+        return (bytes / 1e6 / clock.Elapsed.TotalSeconds, sampler.PeakKiB());
+    }
+
+    private static int Check(int messages, int uids)
+        => messages == SmallCount && uids == SmallCount
+            ? messages
+            : throw new InvalidOperationException($"expected {SmallCount} messages and uids, got {messages} and {uids}: rebuild with 'INTEROP_BENCH=1 bash build/interop.sh reset-mail bench'");
+
+    private static void Print(string name, string unit, double netcomm, double mailkit)
+        => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: netcomm={netcomm:0} {unit} mailkit={mailkit:0} {unit} ratio={(mailkit == 0 ? 0 : netcomm / mailkit):0.00}"));
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /// <summary>
+    /// The peak memory a run adds: the managed heap in use (GC.GetTotalMemory, sampled every millisecond on its own
+    /// thread) plus native memory (the rise of the resident set beyond what the GC committed meanwhile), over the
+    /// level after a full collection at the start. The sampler itself allocates nothing, so it does not count itself.
+    /// </summary>
+    private sealed class PeakMemorySampler : IDisposable
+    {
+        private readonly Thread _thread;
+        private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _statm;
+        private readonly byte[] _statmBuffer = new byte[256];
+        private readonly long _managedBaseline;
+        private readonly long _residentBaseline;
+        private readonly long _committedBaseline;
+        private volatile bool _stop;
+        private long _managedPeak;
+        private long _residentPeak;
+
+        public PeakMemorySampler()
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            _statm = File.Exists("/proc/self/statm") ? File.OpenHandle("/proc/self/statm") : null;
+            _committedBaseline = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            _managedBaseline = _managedPeak = GC.GetTotalMemory(forceFullCollection: false);
+            _residentBaseline = _residentPeak = ResidentBytes();
+            _thread = new Thread(Run) { IsBackground = true, Name = "pop3 bench memory sampler" };
+            _thread.Start();
+        }
+
+        public double PeakKiB()
+        {
+            Stop();
+            var managed = _managedPeak - _managedBaseline;
+            var committed = Math.Max(0, GC.GetGCMemoryInfo().TotalCommittedBytes - _committedBaseline);
+            var native = Math.Max(0, _residentPeak - _residentBaseline - committed);
+            return (Math.Max(0, managed) + native) / 1024.0;
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            _statm?.Dispose();
+        }
+
+        private void Stop()
+        {
+            _stop = true;
+            _thread.Join();
+        }
+
+        private void Run()
+        {
+            while (!_stop)
+            {
+                _managedPeak = Math.Max(_managedPeak, GC.GetTotalMemory(forceFullCollection: false));
+                _residentPeak = Math.Max(_residentPeak, ResidentBytes());
+                Thread.Sleep(1);
+            }
+        }
+
+        /// <summary>The second field of /proc/self/statm (resident pages), read into a reused buffer.</summary>
+        private long ResidentBytes()
+        {
+            if (_statm is null)
+            {
+                return 0;
+            }
+
+            var length = RandomAccess.Read(_statm, _statmBuffer, 0);
+            var text = _statmBuffer.AsSpan(0, length);
+            var space = text.IndexOf((byte)' ');
+            var rest = text[(space + 1)..];
+            var end = rest.IndexOf((byte)' ');
+            return System.Buffers.Text.Utf8Parser.TryParse(end < 0 ? rest : rest[..end], out long pages, out _)
+                ? pages * Environment.SystemPageSize
+                : 0;
+        }
+    }
+
+    /// <summary>The benchmark mailboxes of build/interop.sh, from NETCOMM_INTEROP_* variables or artifacts/interop/interop.env.</summary>
+    private sealed class BenchServer
+    {
+        private readonly Dictionary<string, string> _values;
+        private readonly X509Certificate2 _ca;
+
+        private BenchServer(Dictionary<string, string> values)
+        {
+            _values = values;
+            _ca = X509CertificateLoader.LoadCertificateFromFile(values["NETCOMM_INTEROP_CA_CERT"]);
+            Port = int.Parse(values["NETCOMM_INTEROP_POP3_PORT"], CultureInfo.InvariantCulture);
+            Bench = new MailCredentials(values["NETCOMM_INTEROP_BENCH_USER"], values["NETCOMM_INTEROP_BENCH_PASS"]);
+            Bench20m = new MailCredentials(values["NETCOMM_INTEROP_BENCH20M_USER"], values["NETCOMM_INTEROP_BENCH20M_PASS"]);
+        }
+
+        public int Port { get; }
+
+        public MailCredentials Bench { get; }
+
+        public MailCredentials Bench20m { get; }
+
+        private string Host => _values["NETCOMM_INTEROP_HOST"];
+
+        private string TlsHost => _values["NETCOMM_INTEROP_TLS_HOST"];
+
+        public static BenchServer? Load()
+        {
+            var values = new Dictionary<string, string>();
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetComm.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            var file = directory is null ? null : Path.Combine(directory.FullName, "artifacts", "interop", "interop.env");
+            if (file is not null && File.Exists(file))
+            {
+                foreach (var line in File.ReadLines(file).Where(l => l.StartsWith("export ", StringComparison.Ordinal)))
+                {
+                    var eq = line.IndexOf('=', StringComparison.Ordinal);
+                    values[line[7..eq]] = line[(eq + 1)..].Trim('\'', '"');
+                }
+            }
+
+            foreach (var key in new[] { "HOST", "TLS_HOST", "POP3_PORT", "CA_CERT", "BENCH_USER", "BENCH_PASS", "BENCH20M_USER", "BENCH20M_PASS" })
+            {
+                var name = "NETCOMM_INTEROP_" + key;
+                if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+                {
+                    values[name] = value;
+                }
+
+                if (!values.ContainsKey(name))
+                {
+                    return null;
+                }
+            }
+
+            return new BenchServer(values);
+        }
+
+        public Pop3ClientOptions NetCommOptions(bool tls)
+        {
+            var options = new Pop3ClientOptions
+            {
+                Host = tls ? TlsHost : Host,
+                Port = Port,
+                TlsMode = tls ? TlsMode.StartTlsRequired : TlsMode.None,
+                AllowPlaintextAuthentication = !tls,
+                AuthenticationMechanism = "PLAIN",
+            };
+            options.Certificates.Validation = Trust;
+            return options;
+        }
+
+        public MailKitPop3Client MailKit(bool tls)
+        {
+            var client = new MailKitPop3Client { ServerCertificateValidationCallback = Trust, CheckCertificateRevocation = false };
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Connect(Host, Port);
+                client.Connect(socket, tls ? TlsHost : Host, Port, tls ? SecureSocketOptions.StartTls : SecureSocketOptions.None);
+                return client;
+            }
+            catch
+            {
+                socket.Dispose();
+                client.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Trusts exactly the interop CA, host name still checked: the same rule for both clients.</summary>
+        private bool Trust(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        {
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return false;
+            }
+
+            using var custom = new X509Chain();
+            custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            custom.ChainPolicy.CustomTrustStore.Add(_ca);
+            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var leaf = new X509Certificate2(certificate);
+            return custom.Build(leaf);
+        }
+    }
+}
