@@ -55,19 +55,31 @@ public sealed class SmtpClient : ISmtpClient
 
     /// <inheritdoc />
     public void Connect(CancellationToken cancellationToken = default)
-        => RunSync(e => e.ConnectAsync<SyncIo>(cancellationToken), cancellationToken);
+    {
+        RequireState(connected: false);
+        RunSync(e => e.ConnectAsync<SyncIo>(cancellationToken), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task ConnectAsync(CancellationToken cancellationToken = default)
-        => RunAsync(e => e.ConnectAsync<AsyncIo>(cancellationToken));
+    {
+        RequireState(connected: false);
+        return RunAsync(e => e.ConnectAsync<AsyncIo>(cancellationToken));
+    }
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => RunSync(e => e.AuthenticateAsync<SyncIo>(credentials, cancellationToken), cancellationToken);
+    {
+        RequireUnauthenticated(credentials);
+        RunSync(e => e.AuthenticateAsync<SyncIo>(credentials, cancellationToken), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => RunAsync(e => e.AuthenticateAsync<AsyncIo>(credentials, cancellationToken));
+    {
+        RequireUnauthenticated(credentials);
+        return RunAsync(e => e.AuthenticateAsync<AsyncIo>(credentials, cancellationToken));
+    }
 
     /// <inheritdoc />
     public SmtpSendResult Send(MimeMessage message, CancellationToken cancellationToken = default)
@@ -131,6 +143,25 @@ public sealed class SmtpClient : ISmtpClient
     {
         _engine.Dispose();
         return default;
+    }
+
+    // Caller mistakes are reported before the engine runs, so they never cost the session.
+    private void RequireState(bool connected)
+    {
+        if (IsConnected != connected)
+        {
+            throw new InvalidOperationException(connected ? "The SMTP client is not connected: call Connect first." : "The SMTP client is already connected.");
+        }
+    }
+
+    private void RequireUnauthenticated(MailCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        RequireState(connected: true);
+        if (IsAuthenticated)
+        {
+            throw new InvalidOperationException("The SMTP client is already authenticated.");
+        }
     }
 
     private void RunSync(Func<SmtpEngine, ValueTask> step, CancellationToken cancellationToken)

@@ -57,8 +57,12 @@ public sealed class SmtpEnvelope
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipients);
-        Sender = sender;
+        Sender = Protocol.SmtpCommands.ValidateAddress(sender, allowEmpty: true);
         Recipients = recipients.ToList();
+        foreach (var recipient in Recipients)
+        {
+            Protocol.SmtpCommands.ValidateAddress(recipient.Address, allowEmpty: false);
+        }
     }
 
     /// <summary>Creates an envelope from plain addresses.</summary>

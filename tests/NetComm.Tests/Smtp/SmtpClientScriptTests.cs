@@ -378,6 +378,7 @@ public class SmtpClientScriptTests
     {
         Assert.Throws<ArgumentException>(() => Protocol_MailFrom("evil@example.test>\r\nRCPT TO:<victim@example.test"));
         Assert.Throws<ArgumentException>(() => Protocol_MailFrom("a b@example.test"));
+        Assert.That(Protocol_MailFrom(""), Is.EqualTo("MAIL FROM:<>"), "the null reverse path of bounces");
     }
 
     [Test]
@@ -389,6 +390,19 @@ public class SmtpClientScriptTests
         Assert.Throws<ArgumentException>(() => options.LocalDomain = "not a name");
         Assert.Throws<ArgumentException>(() => options.LocalDomain = "[999.1.1.1]");
         Assert.Throws<ArgumentException>(() => options.LocalDomain = "-bad-.example");
+    }
+
+    [Test]
+    public async Task Caller_mistakes_are_reported_without_costing_the_session([Values] bool async)
+    {
+        var server = Greeted(ChunkMode.Whole).Client("NOOP").Server("250 ok");
+        using var client = new SmtpClient(PlainOptions(), server);
+        await ConnectAsync(client, async);
+        Assert.Throws<InvalidOperationException>(() => client.Connect());
+        Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
+        Assert.Throws<ArgumentException>(() => _ = new SmtpEnvelope("sender@example.test", "bad address@example.test"));
+        Assert.That(client.IsConnected, Is.True);
+        client.Noop();
     }
 
     private static string Protocol_MailFrom(string sender)

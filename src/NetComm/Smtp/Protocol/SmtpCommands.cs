@@ -66,7 +66,8 @@ internal static class SmtpCommands
         => envelope.Return != DsnReturn.Default || envelope.EnvelopeId is not null
            || envelope.Recipients.Any(r => r.Notify != DsnNotify.Default || r.OriginalRecipient is not null);
 
-    private static string Address(string address, bool smtpUtf8, bool allowEmpty)
+    /// <summary>Refuses what could break out of the angle brackets of MAIL FROM or RCPT TO (command injection).</summary>
+    public static string ValidateAddress(string address, bool allowEmpty)
     {
         if (address.Length == 0 && allowEmpty)
         {
@@ -76,6 +77,16 @@ internal static class SmtpCommands
         if (address.Length == 0 || address.Any(c => char.IsControl(c) || c is '<' or '>' || char.IsWhiteSpace(c)))
         {
             throw new ArgumentException($"'{address}' is not a mailbox address usable in an SMTP envelope (empty, or contains spaces, angle brackets or control characters).", nameof(address));
+        }
+
+        return address;
+    }
+
+    private static string Address(string address, bool smtpUtf8, bool allowEmpty)
+    {
+        if (ValidateAddress(address, allowEmpty).Length == 0)
+        {
+            return address;
         }
 
         var at = address.LastIndexOf('@');
