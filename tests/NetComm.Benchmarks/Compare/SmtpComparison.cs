@@ -129,6 +129,7 @@ internal sealed class SmtpComparison : IComparisonSuite
                 Port = target.Port,
                 TlsMode = TlsMode.StartTlsRequired,
                 LocalDomain = "bench.example.test",
+                UseChunking = Environment.GetEnvironmentVariable("NETCOMM_BENCH_SMTP_CHUNKING") != "0",
                 Certificates = new CertificatePolicy { Validation = (_, c, _, e) => target.Trusts(c, e) },
             });
             _client.Connect();
