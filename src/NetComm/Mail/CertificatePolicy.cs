@@ -6,7 +6,8 @@ namespace NetComm.Mail;
 
 /// <summary>
 /// How a mail client decides to trust the server's certificate. Validation is always on; there is no
-/// global "accept all" switch. The host name is always checked, pinned certificates included.
+/// global "accept all" switch. Without a <see cref="Validation"/> callback the host name is always checked,
+/// pinned certificates included; with one, the callback's answer is final (it receives the platform's verdict).
 /// </summary>
 public sealed class CertificatePolicy
 {

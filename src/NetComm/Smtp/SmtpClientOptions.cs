@@ -1,4 +1,5 @@
 using NetComm.Mail;
+using NetComm.Smtp.Protocol;
 
 namespace NetComm.Smtp;
 

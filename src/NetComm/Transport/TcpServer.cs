@@ -226,8 +226,9 @@ public sealed partial class TcpServer : ITcpServer
 
                 TransportLog.AcceptFailed(_logger, e, _options.Name);
 
-                // Typically out of file descriptors: back off instead of spinning on the same error.
-                Thread.Sleep(10);
+                // Typically out of file descriptors: back off instead of spinning on the same error,
+                // but wake at once when the server stops.
+                _stopping.Token.WaitHandle.WaitOne(10);
                 continue;
             }
 

@@ -17,6 +17,7 @@ public sealed class UdpEndpoint : IUdpEndpoint
     private readonly Socket _socket;
     private readonly UdpEndpointOptions _options;
     private TimeSpan _receiveTimeout;
+    private Receiver? _idleReceiver;
     private int _disposed;
 
     /// <summary>Creates the socket and binds it (and connects it, when <see cref="UdpEndpointOptions.RemoteEndPoint"/> is set).</summary>
@@ -143,11 +144,38 @@ public sealed class UdpEndpoint : IUdpEndpoint
     }
 
     /// <inheritdoc />
-    public UdpReceiveResult Receive(Span<byte> buffer) => new Receiver(this).Receive(buffer);
+    public UdpReceiveResult Receive(Span<byte> buffer)
+    {
+        var receiver = RentReceiver();
+        try
+        {
+            return receiver.Receive(buffer);
+        }
+        finally
+        {
+            _idleReceiver = receiver;
+        }
+    }
 
     /// <inheritdoc />
-    public ValueTask<UdpReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => new Receiver(this).ReceiveAsync(buffer, cancellationToken);
+    public async ValueTask<UdpReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var receiver = RentReceiver();
+        try
+        {
+            return await receiver.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _idleReceiver = receiver;
+        }
+    }
+
+    /// <summary>
+    /// One receiver (and its SocketAddress and cached sender) serves every receive in turn, so a steady
+    /// exchange allocates nothing; a concurrent receive gets a fresh one rather than sharing its state.
+    /// </summary>
+    private Receiver RentReceiver() => Interlocked.Exchange(ref _idleReceiver, null) ?? new Receiver(this);
 
     /// <inheritdoc />
     public UdpReceiveLoop StartReceiveLoop(UdpDatagramHandler handler, int bufferSize = MaxDatagramSize)

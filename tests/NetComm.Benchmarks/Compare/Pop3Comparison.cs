@@ -318,32 +318,10 @@ internal static class Pop3Comparison
 
         public static BenchServer? Load()
         {
-            var values = new Dictionary<string, string>();
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetComm.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            var file = directory is null ? null : Path.Combine(directory.FullName, "artifacts", "interop", "interop.env");
-            if (file is not null && File.Exists(file))
-            {
-                foreach (var line in File.ReadLines(file).Where(l => l.StartsWith("export ", StringComparison.Ordinal)))
-                {
-                    var eq = line.IndexOf('=', StringComparison.Ordinal);
-                    values[line[7..eq]] = line[(eq + 1)..].Trim('\'', '"');
-                }
-            }
-
+            var values = NetComm.Shared.InteropEnvFile.Load();
             foreach (var key in new[] { "HOST", "TLS_HOST", "POP3_PORT", "CA_CERT", "BENCH_USER", "BENCH_PASS", "BENCH20M_USER", "BENCH20M_PASS" })
             {
-                var name = "NETCOMM_INTEROP_" + key;
-                if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
-                {
-                    values[name] = value;
-                }
-
-                if (!values.ContainsKey(name))
+                if (!values.ContainsKey("NETCOMM_INTEROP_" + key))
                 {
                     return null;
                 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using NetComm.Mail;
 using NetComm.Pop3;
@@ -14,15 +12,7 @@ namespace NetComm.InteropTests.Pop3;
 /// </summary>
 public static class DovecotEnvironment
 {
-    private static readonly Lazy<Dictionary<string, string>> s_file = new(LoadEnvFile);
-
-    public static string Get(string name)
-    {
-        var key = "NETCOMM_INTEROP_" + name;
-        return Environment.GetEnvironmentVariable(key) is { Length: > 0 } value ? value
-            : s_file.Value.TryGetValue(key, out var fromFile) ? fromFile
-            : throw new AssertionException($"{key} is not set and artifacts/interop/interop.env has no value: start the servers with 'bash build/interop.sh start' (CI does).");
-    }
+    public static string Get(string name) => Support.InteropEnvironment.Get(name);
 
     public static int Pop3Port => int.Parse(Get("POP3_PORT"), CultureInfo.InvariantCulture);
 
@@ -41,7 +31,7 @@ public static class DovecotEnvironment
             AllowPlaintextAuthentication = mode is TlsMode.None,
             CommandTimeout = TimeSpan.FromSeconds(30),
         };
-        options.Certificates.Validation = TrustInteropCa();
+        options.Certificates = Support.InteropEnvironment.Certificates;
         configure?.Invoke(options);
         return options;
     }
@@ -74,58 +64,6 @@ public static class DovecotEnvironment
         process.StandardOutput.ReadToEnd();
         Assert.That(process.WaitForExit(60_000), Is.True, "reset-mail finished");
         Assert.That(process.ExitCode, Is.Zero, () => "reset-mail failed: " + errors.Result);
-    }
-
-    private static RemoteCertificateValidationCallback TrustInteropCa()
-    {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(Get("CA_CERT"));
-        return (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = new X509Certificate2(certificate);
-            return chain.Build(leaf);
-        };
-    }
-
-    private static Dictionary<string, string> LoadEnvFile()
-    {
-        var values = new Dictionary<string, string>();
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetComm.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var file = directory is null ? null : Path.Combine(directory.FullName, "artifacts", "interop", "interop.env");
-        if (file is null || !File.Exists(file))
-        {
-            return values;
-        }
-
-        foreach (var line in File.ReadLines(file))
-        {
-            if (!line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var text = line[7..];
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                values[text[..eq]] = text[(eq + 1)..].Trim('"', '\'');
-            }
-        }
-
-        return values;
     }
 }
 

@@ -142,7 +142,7 @@ public static class DocSnippets
         // snippet: docs/transport.md#server-options
         var options = new TcpServerOptions
         {
-            EndPoint = new IPEndPoint(IPAddress.IPv6Any, 6666),   // default: 127.0.0.1, port 0 (ephemeral)
+            EndPoint = new IPEndPoint(IPAddress.IPv6Any, 0),      // default: 127.0.0.1; port 0: ephemeral
             DualMode = true,                                      // IPv4 clients on the IPv6 socket too
             Backlog = 512,                                        // kernel queue of connections not yet accepted
             MaxConnections = 1_000,                               // served at once; more are refused
@@ -366,7 +366,7 @@ public static class DocSnippets
     }
 
     /// <summary>Broadcasts on the machine's networks: compiled, never called by the tests.</summary>
-    public static void TransportUdpBroadcast()
+    public static void TransportUdpBroadcast(int announcePort)
     {
         // snippet: docs/transport.md#udp-broadcast
         using var announcer = new UdpEndpoint(new UdpEndpointOptions
@@ -374,7 +374,7 @@ public static class DocSnippets
             LocalEndPoint = new IPEndPoint(IPAddress.Any, 0),
             EnableBroadcast = true,
         });
-        announcer.SendTo("hello, anyone?"u8, new IPEndPoint(IPAddress.Broadcast, 9999));
+        announcer.SendTo("hello, anyone?"u8, new IPEndPoint(IPAddress.Broadcast, announcePort));
     }
 
     public static void TransportUdpReceiveLoop()

@@ -282,7 +282,7 @@ public class SmtpHostileServerTests
                 }
 
                 c.Write([b]);
-                Thread.Sleep(100);
+                stop.Token.WaitHandle.WaitOne(100);
             }
         });
         using var client = new SmtpClient(Options(server, TlsMode.None, s_short));

@@ -21,15 +21,9 @@ public static class LoopbackServer
     /// <summary>Polls <paramref name="condition"/> until true or the wait runs out; the test fails on timeout.</summary>
     public static void WaitUntil(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + Timeouts.Wait;
-        while (!condition())
+        if (!SpinWait.SpinUntil(condition, Timeouts.Wait))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for {what}.");
-            }
-
-            Thread.Sleep(5);
+            Assert.Fail($"Timed out waiting for {what}.");
         }
     }
 }

@@ -36,7 +36,7 @@ internal sealed class MimeContent(MimeMessage message) : SmtpContent
     /// <summary>
     /// Lets MimeKit choose transfer encodings for parts that need one (a 3,000-character line from
     /// BodyBuilder, 8-bit text for a 7-bit server), then puts every part's encoding back when disposed,
-    /// so the caller's message is as it was once Send returns. MailKit leaves such changes in place.
+    /// so the caller's message is as it was once Send returns.
     /// </summary>
     public override IDisposable Prepare(EncodingConstraint constraint)
     {

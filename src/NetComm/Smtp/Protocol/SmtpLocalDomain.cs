@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NetComm.Smtp;
+namespace NetComm.Smtp.Protocol;
 
 /// <summary>EHLO names that are valid by construction (RFC 5321 4.1.1.1: a domain or an address literal).</summary>
 internal static class SmtpLocalDomain
