@@ -1,3 +1,4 @@
+using System;
 namespace NetComm.Testing;
 
 /// <summary>Which protocol a session speaks.</summary>

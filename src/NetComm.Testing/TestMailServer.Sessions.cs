@@ -1,4 +1,8 @@
+using System;
+using System.Linq;
 using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Testing.Internal;
 
 namespace NetComm.Testing;

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
 namespace NetComm.Testing;
 
 /// <summary>

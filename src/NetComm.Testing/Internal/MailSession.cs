@@ -1,3 +1,6 @@
+using System;
+using System.IO;
+using System.Threading;
 using Microsoft.Extensions.Logging;
 using NetComm.Transport;
 

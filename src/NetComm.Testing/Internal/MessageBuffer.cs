@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 namespace NetComm.Testing.Internal;
 
 /// <summary>

@@ -1,6 +1,8 @@
+using System;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 
 namespace NetComm.Testing.Internal;
 

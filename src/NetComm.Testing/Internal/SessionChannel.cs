@@ -1,5 +1,8 @@
+using System;
 using System.Buffers;
+using System.Linq;
 using System.Text;
+using System.Threading;
 using NetComm.Transport;
 
 namespace NetComm.Testing.Internal;

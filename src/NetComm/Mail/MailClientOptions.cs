@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using Microsoft.Extensions.Logging;
 
 namespace NetComm.Mail;

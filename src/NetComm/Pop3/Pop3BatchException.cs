@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using MimeKit;
 
 namespace NetComm.Pop3;

@@ -1,3 +1,6 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Pop3.Internal;

@@ -1,3 +1,4 @@
+using System;
 using NetComm.Mail;
 
 namespace NetComm.Pop3;

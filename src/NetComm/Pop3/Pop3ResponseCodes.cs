@@ -1,3 +1,4 @@
+using System;
 namespace NetComm.Pop3;
 
 /// <summary>

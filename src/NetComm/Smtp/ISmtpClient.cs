@@ -1,5 +1,9 @@
+using System;
+using System.IO;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
 using MimeKit;
 using NetComm.Mail;
 

@@ -1,3 +1,4 @@
+using System;
 using NetComm.Mail;
 using NetComm.Smtp.Protocol;
 

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using NetComm.Mail;
 
 namespace NetComm.Smtp;

@@ -1,3 +1,4 @@
+using System;
 namespace NetComm.Smtp;
 
 /// <summary>The ESMTP extensions NetComm understands, as advertised in the EHLO reply.</summary>

@@ -1,4 +1,8 @@
+using System;
+using System.IO;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace NetComm.Transport;
 

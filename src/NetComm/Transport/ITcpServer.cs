@@ -1,4 +1,7 @@
+using System;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace NetComm.Transport;
 

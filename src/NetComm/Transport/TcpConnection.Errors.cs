@@ -1,4 +1,7 @@
+using System;
+using System.IO;
 using System.Net.Sockets;
+using System.Threading;
 using NetComm.Internal;
 
 namespace NetComm.Transport;

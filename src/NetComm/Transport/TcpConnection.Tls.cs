@@ -1,5 +1,8 @@
+using System;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Internal;
 
 namespace NetComm.Transport;

@@ -1,5 +1,8 @@
+using System;
 using System.Buffers;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Internal;
 
 namespace NetComm.Transport;

@@ -1,3 +1,4 @@
+using System.Threading;
 namespace NetComm.Transport;
 
 /// <summary>

@@ -1,6 +1,8 @@
+using System;
 using System.Net;
 using System.Net.Sockets;
-using NetComm.Internal;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace NetComm.Transport;
 

@@ -1,4 +1,6 @@
+using System;
 using System.Net;
+using System.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace NetComm.Transport;

@@ -1,4 +1,6 @@
+using System;
 using System.Net.Sockets;
+using System.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetComm.Diagnostics;

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using NetComm.Mail.Internal;
 
 namespace NetComm.Pop3.Internal;

@@ -1,4 +1,6 @@
+using System;
 using System.Buffers.Text;
+using System.Collections.Generic;
 using System.Text;
 using NetComm.Mail;
 

@@ -1,3 +1,7 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Internal;
 
 namespace NetComm.Pop3.Internal;

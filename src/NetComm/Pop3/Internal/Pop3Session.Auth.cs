@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Mail;

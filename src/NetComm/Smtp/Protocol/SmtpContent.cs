@@ -1,4 +1,10 @@
+using System;
 using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using MimeKit;
 using NetComm.Internal;
 

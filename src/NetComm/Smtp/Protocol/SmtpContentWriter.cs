@@ -1,6 +1,10 @@
+using System;
 using System.Buffers;
 using System.Globalization;
+using System.IO;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;

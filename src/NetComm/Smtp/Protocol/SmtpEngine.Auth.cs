@@ -1,4 +1,7 @@
+using System;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Mail;

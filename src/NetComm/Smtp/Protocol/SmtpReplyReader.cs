@@ -1,4 +1,9 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
