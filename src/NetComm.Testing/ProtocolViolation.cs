@@ -1,4 +1,5 @@
 using System;
+
 namespace NetComm.Testing;
 
 /// <summary>Which protocol a session speaks.</summary>

@@ -1,4 +1,5 @@
 using System;
+
 namespace NetComm.Mail;
 
 /// <summary>A user name with a password or an OAuth 2.0 access token. <see cref="ToString"/> never shows the secret.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+
 namespace NetComm.Mail;
 
 /// <summary>The base of every mail client failure; carries the server's reply text when there was one.</summary>

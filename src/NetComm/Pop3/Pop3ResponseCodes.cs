@@ -1,4 +1,5 @@
 using System;
+
 namespace NetComm.Pop3;
 
 /// <summary>

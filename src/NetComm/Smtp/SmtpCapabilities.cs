@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+
 namespace NetComm.Smtp;
 
 /// <summary>What the server said it supports in its EHLO reply.</summary>

@@ -1,4 +1,5 @@
 using System;
+
 namespace NetComm.Smtp;
 
 /// <summary>The ESMTP extensions NetComm understands, as advertised in the EHLO reply.</summary>

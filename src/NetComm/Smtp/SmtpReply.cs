@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+
 namespace NetComm.Smtp;
 
 /// <summary>One SMTP reply: a three-digit code and one or more lines of text.</summary>

@@ -1,4 +1,5 @@
 using System;
+
 namespace NetComm.Transport;
 
 /// <summary>A line longer than the allowed maximum arrived; it was not buffered whole.</summary>

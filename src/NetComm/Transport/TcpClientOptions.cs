@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+
 namespace NetComm.Transport;
 
 /// <summary>Options for <see cref="TcpConnection.Connect"/> and <see cref="TcpConnection.ConnectAsync"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Threading;
+
 namespace NetComm.Transport;
 
 /// <summary>
