@@ -57,6 +57,12 @@ public static class NetCommEventIds
     /// <summary>An SMTP client disconnected.</summary>
     public const int SmtpDisconnected = 2007;
 
+    /// <summary>An SMTP client upgraded its connection with STARTTLS.</summary>
+    public const int SmtpTlsStarted = 2008;
+
+    /// <summary>An SMTP conversation broke (protocol error, timeout, cancellation, lost connection); the connection was closed.</summary>
+    public const int SmtpSessionFailed = 2009;
+
     /// <summary>A POP3 client connected and read the greeting and capabilities.</summary>
     public const int Pop3Connected = 3000;
 
@@ -95,4 +101,7 @@ public static class NetCommEventIds
 
     /// <summary>A POP3 client switched the session to UTF-8 (RFC 6856).</summary>
     public const int Pop3Utf8Enabled = 3011;
+
+    /// <summary>A POP3 client disconnected.</summary>
+    public const int Pop3Disconnected = 3012;
 }

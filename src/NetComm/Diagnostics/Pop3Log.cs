@@ -6,21 +6,6 @@ namespace NetComm.Diagnostics;
 /// <summary>The POP3 client's log events (source-generated: no work when the level is off).</summary>
 internal static partial class Pop3Log
 {
-    [LoggerMessage(EventId = NetCommEventIds.Pop3Connected, Level = LogLevel.Debug, Message = "POP3 connected to {Host}:{Port} (TLS: {Tls}); greeting: {Greeting}")]
-    public static partial void Connected(ILogger logger, string host, int port, bool tls, string greeting);
-
-    [LoggerMessage(EventId = NetCommEventIds.Pop3TlsStarted, Level = LogLevel.Debug, Message = "POP3 STLS with {Host}:{Port} established {Protocol}")]
-    public static partial void TlsStarted(ILogger logger, string host, int port, System.Security.Authentication.SslProtocols protocol);
-
-    [LoggerMessage(EventId = NetCommEventIds.Pop3ContinuingWithoutTls, Level = LogLevel.Warning, Message = "POP3 server {Host}:{Port}: {Reason}; continuing WITHOUT TLS because TlsMode is StartTlsWhenAvailable")]
-    public static partial void ContinuingWithoutTls(ILogger logger, string host, int port, string reason);
-
-    [LoggerMessage(EventId = NetCommEventIds.Pop3Authenticated, Level = LogLevel.Information, Message = "POP3 logged in to {Host} as {User} with {Mechanism}")]
-    public static partial void Authenticated(ILogger logger, string host, string user, string mechanism);
-
-    [LoggerMessage(EventId = NetCommEventIds.Pop3AuthenticationFailed, Level = LogLevel.Warning, Message = "POP3 login to {Host} as {User} failed ({Mechanism}): {Reason}")]
-    public static partial void AuthenticationFailed(ILogger logger, string host, string user, string mechanism, string reason);
-
     [LoggerMessage(EventId = NetCommEventIds.Pop3CommandRefused, Level = LogLevel.Debug, Message = "POP3 server {Host} refused {Command}: {Reply}")]
     public static partial void CommandRefused(ILogger logger, string host, string command, string reply);
 
@@ -35,9 +20,6 @@ internal static partial class Pop3Log
 
     [LoggerMessage(EventId = NetCommEventIds.Pop3DisposedWithPendingDeletions, Level = LogLevel.Warning, Message = "POP3 client for {Host} disposed with {Count} pending deletion(s); OnDisposeWithPendingDeletions = {Action}: {Outcome}")]
     public static partial void DisposedWithPendingDeletions(ILogger logger, string host, int count, NetComm.Pop3.Pop3DisposeAction action, string outcome);
-
-    [LoggerMessage(EventId = NetCommEventIds.Pop3ConnectionFailed, Level = LogLevel.Warning, Message = "POP3 connection to {Host} closed after a failure; {Pending} pending deletion(s) were not committed")]
-    public static partial void ConnectionFailed(ILogger logger, Exception exception, string host, int pending);
 
     [LoggerMessage(EventId = NetCommEventIds.Pop3Utf8Enabled, Level = LogLevel.Debug, Message = "POP3 session with {Host} switched to UTF-8")]
     public static partial void Utf8Enabled(ILogger logger, string host);

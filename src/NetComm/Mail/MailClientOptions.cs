@@ -31,11 +31,26 @@ public abstract class MailClientOptions
     /// <summary>Time allowed for the TLS handshake.</summary>
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Time allowed for each reply to a command (and for the greeting).</summary>
+    /// <summary>
+    /// Time allowed for each whole reply, greeting included: one deadline from the first read to the last line, so a
+    /// server that sends a byte at a time cannot stretch a reply past it. A timeout closes the session.
+    /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Time allowed for message content and the reply that confirms it: SMTP's reply after the message (RFC 5321
+    /// suggests 10 minutes) and each POP3 message being received (RETR, TOP). One deadline for the whole message.
+    /// </summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Longest reply line accepted, in bytes; longer is a protocol error.</summary>
     public int MaxLineLength { get; set; } = 4096;
+
+    /// <summary>Most lines in one reply (an SMTP reply, a POP3 CAPA list); more is a protocol error. Listings are bounded by the message count instead.</summary>
+    public int MaxReplyLines { get; set; } = 100;
+
+    /// <summary>Most bytes in one reply (an SMTP reply, a POP3 CAPA list); more is a protocol error.</summary>
+    public int MaxReplyBytes { get; set; } = 64 * 1024;
 
     /// <summary>Where log events go (with stable event ids, see <c>NetCommEventIds</c>).</summary>
     public ILogger? Logger { get; set; }

@@ -3,7 +3,7 @@ using System;
 namespace NetComm.Mail;
 
 /// <summary>A user name with a password or an OAuth 2.0 access token. <see cref="ToString"/> never shows the secret.</summary>
-public sealed class MailCredentials
+public sealed partial class MailCredentials
 {
     /// <summary>Credentials for password mechanisms (PLAIN, LOGIN, CRAM-MD5, SCRAM, APOP, USER/PASS).</summary>
     public MailCredentials(string userName, string password)

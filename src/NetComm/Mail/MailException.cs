@@ -36,6 +36,13 @@ public class MailCommandException : MailException
 
     /// <summary>Whether the server said the failure is temporary (SMTP 4xx, POP3 <c>[SYS/TEMP]</c>, <c>[IN-USE]</c>, <c>[LOGIN-DELAY]</c>): retry later.</summary>
     public bool IsTransient { get; init; }
+
+    /// <summary>
+    /// Whether this refusal also ended the session (an SMTP <c>421</c>, a refused greeting, a server that accepted a
+    /// login without proving who it is): the connection was closed; reconnect before going on. False for ordinary
+    /// refusals, after which the session is usable.
+    /// </summary>
+    public bool EndsSession { get; init; }
 }
 
 /// <summary>

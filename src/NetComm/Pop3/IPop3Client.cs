@@ -16,7 +16,7 @@ namespace NetComm.Pop3;
 /// <para><b>Message numbers</b> are 1-based, exactly as the protocol numbers them (the first message is 1, the last is
 /// <see cref="Pop3Stat.Count"/>), and they are valid for the current session only; use <see cref="Uidl"/> for ids that
 /// last across sessions. A message marked for deletion keeps its number, but the server refuses commands about it.</para>
-/// <para><b>Deletions are explicit.</b> <see cref="Delete(int)"/> only marks a message. The marks take effect when
+/// <para><b>Deletions are explicit.</b> <see cref="Delete(int, CancellationToken)"/> only marks a message. The marks take effect when
 /// <see cref="Commit"/> sends QUIT; <see cref="Abandon"/> (or <see cref="Reset"/>) drops them. What disposing does with
 /// marks left pending is <see cref="Pop3ClientOptions.OnDisposeWithPendingDeletions"/> (by default: nothing is deleted).</para>
 /// <para><b>Failures.</b> A refused command throws <see cref="Pop3CommandException"/> and the session goes on; a login
@@ -30,6 +30,9 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <summary>Whether a session is open.</summary>
     bool IsConnected { get; }
 
+    /// <summary>Where the session stands; <see cref="MailSessionState.Broken"/> after a failure closed the connection.</summary>
+    MailSessionState State { get; }
+
     /// <summary>Whether the session has logged in.</summary>
     bool IsAuthenticated { get; }
 
@@ -42,8 +45,8 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <summary>Whether the session was switched to UTF-8 with the UTF8 command (RFC 6856).</summary>
     bool IsUtf8 { get; }
 
-    /// <summary>The greeting's text after <c>+OK</c> (Python's <c>getwelcome()</c>), or null when not connected.</summary>
-    string? Greeting { get; }
+    /// <summary>The greeting (Python's <c>getwelcome()</c> is its <c>ToString()</c>), or null when not connected.</summary>
+    Pop3Reply? Greeting { get; }
 
     /// <summary>The server's capabilities (read over TLS when TLS is used, and again after login), or null when not connected.</summary>
     Pop3Capabilities? Capabilities { get; }
@@ -55,7 +58,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     IReadOnlyCollection<int> PendingDeletions { get; }
 
     /// <summary>Connects, reads the greeting and capabilities, and negotiates TLS as <see cref="MailClientOptions.TlsMode"/> says.</summary>
-    void Connect();
+    void Connect(CancellationToken cancellationToken = default);
 
     /// <summary>Connects, reads the greeting and capabilities, and negotiates TLS as <see cref="MailClientOptions.TlsMode"/> says.</summary>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -67,15 +70,16 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// method is tried, never a second one with the same password.
     /// </summary>
     /// <param name="credentials">A password (any method) or an OAuth 2.0 access token (XOAUTH2).</param>
-    void Authenticate(MailCredentials credentials);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default);
 
-    /// <inheritdoc cref="Authenticate(MailCredentials)"/>
+    /// <inheritdoc cref="Authenticate(MailCredentials, CancellationToken)"/>
     /// <param name="credentials">A password (any method) or an OAuth 2.0 access token (XOAUTH2).</param>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
     Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default);
 
     /// <summary>STAT: the number of messages and their total size.</summary>
-    Pop3Stat Stat();
+    Pop3Stat Stat(CancellationToken cancellationToken = default);
 
     /// <summary>STAT: the number of messages and their total size.</summary>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -85,7 +89,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// LIST: every message's number and size (sent with STAT; if the two disagree on the count the listing cannot be
     /// trusted, and <see cref="MailProtocolException"/> is thrown after closing the connection).
     /// </summary>
-    IReadOnlyList<Pop3ListEntry> List();
+    IReadOnlyList<Pop3ListEntry> List(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="List"/>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -93,7 +97,8 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <summary>LIST n: one message's size in octets.</summary>
     /// <param name="number">The message number, 1-based.</param>
-    long GetSize(int number);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    long GetSize(int number, CancellationToken cancellationToken = default);
 
     /// <summary>LIST n: one message's size in octets.</summary>
     /// <param name="number">The message number, 1-based.</param>
@@ -101,7 +106,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     Task<long> GetSizeAsync(int number, CancellationToken cancellationToken = default);
 
     /// <summary>UIDL: every message's number and unique id (checked against STAT like <see cref="List"/>).</summary>
-    IReadOnlyList<Pop3UidEntry> Uidl();
+    IReadOnlyList<Pop3UidEntry> Uidl(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Uidl"/>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -109,7 +114,8 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <summary>UIDL n: one message's unique id.</summary>
     /// <param name="number">The message number, 1-based.</param>
-    string GetUid(int number);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    string GetUid(int number, CancellationToken cancellationToken = default);
 
     /// <summary>UIDL n: one message's unique id.</summary>
     /// <param name="number">The message number, 1-based.</param>
@@ -120,7 +126,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// STAT, LIST and UIDL in one round trip when pipelining: each message's number, size and unique id (null when
     /// the server refuses UIDL).
     /// </summary>
-    IReadOnlyList<Pop3MessageInfo> ListMessages();
+    IReadOnlyList<Pop3MessageInfo> ListMessages(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="ListMessages"/>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -129,7 +135,8 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <summary>TOP: the headers and the first <paramref name="bodyLines"/> lines of the body, parsed (0 for headers only).</summary>
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="bodyLines">How many body lines the server should send.</param>
-    MimeMessage Top(int number, int bodyLines);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    MimeMessage Top(int number, int bodyLines, CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Top"/>
     /// <param name="number">The message number, 1-based.</param>
@@ -142,9 +149,10 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <summary>RETR: downloads one message, parsed by MimeKit as it arrives.</summary>
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="progress">Receives bytes received out of the size LIST reports (LIST n is sent first when the size is not known yet).</param>
-    MimeMessage Retrieve(int number, IProgress<TransferProgress>? progress = null);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    MimeMessage Retrieve(int number, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <inheritdoc cref="Retrieve(int, IProgress{TransferProgress})"/>
+    /// <inheritdoc cref="Retrieve(int, IProgress{TransferProgress}, CancellationToken)"/>
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="progress">Receives bytes received out of the size LIST reports.</param>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -155,9 +163,10 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// others are still downloaded and <see cref="Pop3BatchException"/> reports both.
     /// </summary>
     /// <param name="numbers">The message numbers, 1-based.</param>
-    IReadOnlyList<MimeMessage> Retrieve(IEnumerable<int> numbers);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    IReadOnlyList<MimeMessage> Retrieve(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
 
-    /// <inheritdoc cref="Retrieve(IEnumerable{int})"/>
+    /// <inheritdoc cref="Retrieve(IEnumerable{int}, CancellationToken)"/>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
     Task<IReadOnlyList<MimeMessage>> RetrieveAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
@@ -165,7 +174,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 #pragma warning restore RS0026
 
     /// <summary>Every message of the maildrop (LIST, then all RETRs pipelined), in message-number order.</summary>
-    IReadOnlyList<MimeMessage> GetMessages();
+    IReadOnlyList<MimeMessage> GetMessages(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="GetMessages"/>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
@@ -179,7 +188,8 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <param name="destination">Where the message goes; written as it arrives, then flushed.</param>
     /// <param name="progress">Receives bytes received out of the size LIST reports.</param>
     /// <returns>The number of bytes written.</returns>
-    long CopyMessageTo(int number, Stream destination, IProgress<TransferProgress>? progress = null);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    long CopyMessageTo(int number, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="CopyMessageTo"/>
     /// <param name="number">The message number, 1-based.</param>
@@ -196,7 +206,8 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="onMessage">Called with the message number and its content; the stream is valid during the call only.</param>
-    void RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    void RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage, CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="RetrieveEach"/>
     /// <param name="numbers">The message numbers, 1-based.</param>
@@ -207,18 +218,20 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 #pragma warning disable RS0026 // see above
     /// <summary>DELE: marks one message for deletion at <see cref="Commit"/>. Nothing is deleted yet.</summary>
     /// <param name="number">The message number, 1-based.</param>
-    void Delete(int number);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    void Delete(int number, CancellationToken cancellationToken = default);
 
-    /// <inheritdoc cref="Delete(int)"/>
+    /// <inheritdoc cref="Delete(int, CancellationToken)"/>
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
     Task DeleteAsync(int number, CancellationToken cancellationToken = default);
 
     /// <summary>DELE for several messages, pipelined when allowed; refusals are reported together in <see cref="Pop3BatchException"/>, the rest stay marked.</summary>
     /// <param name="numbers">The message numbers, 1-based.</param>
-    void Delete(IEnumerable<int> numbers);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    void Delete(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
 
-    /// <inheritdoc cref="Delete(IEnumerable{int})"/>
+    /// <inheritdoc cref="Delete(IEnumerable{int}, CancellationToken)"/>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
     Task DeleteAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
@@ -226,24 +239,24 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 #pragma warning restore RS0026
 
     /// <summary>RSET: unmarks every message marked for deletion in this session.</summary>
-    void Reset();
+    void Reset(CancellationToken cancellationToken = default);
 
     /// <summary>RSET: unmarks every message marked for deletion in this session.</summary>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
     Task ResetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>NOOP: keeps the session alive and checks the server still answers.</summary>
-    void NoOp();
+    void Noop(CancellationToken cancellationToken = default);
 
     /// <summary>NOOP: keeps the session alive and checks the server still answers.</summary>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
-    Task NoOpAsync(CancellationToken cancellationToken = default);
+    Task NoopAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// QUIT: ends the session; the server enters the UPDATE state and deletes the messages marked by DELE. The
     /// connection is closed afterwards either way. A <c>-ERR</c> reply (some deletions failed) throws <see cref="Pop3CommandException"/>.
     /// </summary>
-    void Commit();
+    void Commit(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Commit"/>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed, which deletes nothing).</param>
@@ -253,7 +266,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// Ends the session without deleting anything: RSET then QUIT when deletions are pending (if RSET fails, the
     /// connection is just closed, which per RFC 1939 deletes nothing either). Never throws for a broken connection.
     /// </summary>
-    void Abandon();
+    void Abandon(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Abandon"/>
     /// <param name="cancellationToken">Cancels the operation (the connection is then closed, which deletes nothing).</param>

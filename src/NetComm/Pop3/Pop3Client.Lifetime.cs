@@ -3,7 +3,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using NetComm.Diagnostics;
 using NetComm.Internal;
+using NetComm.Mail;
 using NetComm.Pop3.Internal;
+using Need = NetComm.Mail.Internal.MailSessionGate.Need;
 
 namespace NetComm.Pop3;
 
@@ -13,17 +15,20 @@ public sealed partial class Pop3Client
     private static readonly TimeSpan s_disposeReplyTimeout = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
-    public void Commit() => RunAsync(s => s.QuitAsync<SyncIo>(default), needsLogin: false).Complete();
+    public void Commit(CancellationToken cancellationToken = default)
+        => _gate.Run(Need.Open, null, t => _session!.QuitAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task CommitAsync(CancellationToken cancellationToken = default)
-        => RunAsync(s => s.QuitAsync<AsyncIo>(cancellationToken), needsLogin: false).AsTask();
+        => _gate.RunAsync(Need.Open, null, t => _session!.QuitAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public void Abandon() => AbandonAsync<SyncIo>(default).Complete();
+    public void Abandon(CancellationToken cancellationToken = default)
+        => _gate.Run(Need.Any, null, t => AbandonAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public Task AbandonAsync(CancellationToken cancellationToken = default) => AbandonAsync<AsyncIo>(cancellationToken).AsTask();
+    public Task AbandonAsync(CancellationToken cancellationToken = default)
+        => _gate.RunAsync(Need.Any, null, t => AbandonAsync<AsyncIo>(t), cancellationToken);
 
     /// <summary>
     /// Ends the session as <see cref="Pop3ClientOptions.OnDisposeWithPendingDeletions"/> says, logging what became
@@ -37,53 +42,55 @@ public sealed partial class Pop3Client
     private async ValueTask DisposeAsync<TIo>()
         where TIo : IIo
     {
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        if (!_gate.TryEnter())
         {
             // Another thread is inside an operation: closing the socket is all that can be done safely.
             _session?.Close();
             return;
         }
 
-        var session = _session;
-        _session = null;
-        Exit();
-        if (session is not { IsClosed: false })
+        try
         {
-            return;
-        }
+            var session = _session;
+            if (session is not { IsClosed: false })
+            {
+                return;
+            }
 
-        var pending = session.PendingDeletions.Count;
-        if (pending == 0 || !session.IsAuthenticated)
+            session.Connection.CapTimeouts(s_disposeReplyTimeout);
+            var pending = session.PendingDeletions.Count;
+            if (pending == 0 || !session.IsAuthenticated)
+            {
+                await QuietlyAsync(session, s => s.QuitAsync<TIo>(default)).ConfigureAwait(false);
+                return;
+            }
+
+            var action = _options.OnDisposeWithPendingDeletions;
+            if (action == Pop3DisposeAction.Commit)
+            {
+                var error = await QuietlyAsync(session, s => s.QuitAsync<TIo>(default)).ConfigureAwait(false);
+                Pop3Log.DisposedWithPendingDeletions(_logger, _options.Host, pending, action,
+                    error is null ? "committed with QUIT" : $"QUIT failed, deletions may not have happened: {error.Message}");
+                return;
+            }
+
+            await AbandonAsync<TIo>(default).ConfigureAwait(false);
+            Pop3Log.DisposedWithPendingDeletions(_logger, _options.Host, pending, action, "abandoned; nothing was deleted");
+        }
+        finally
         {
-            await QuietlyAsync(session, s => s.QuitAsync<TIo>(default)).ConfigureAwait(false);
-            return;
+            _gate.Exit();
         }
-
-        var action = _options.OnDisposeWithPendingDeletions;
-        if (action == Pop3DisposeAction.Commit)
-        {
-            var error = await QuietlyAsync(session, s => s.QuitAsync<TIo>(default)).ConfigureAwait(false);
-            Pop3Log.DisposedWithPendingDeletions(_logger, _options.Host, pending, action,
-                error is null ? "committed with QUIT" : $"QUIT failed, deletions may not have happened: {error.Message}");
-            return;
-        }
-
-        _session = session;
-        await AbandonAsync<TIo>(default).ConfigureAwait(false);
-        Pop3Log.DisposedWithPendingDeletions(_logger, _options.Host, pending, action, "abandoned; nothing was deleted");
     }
 
     /// <summary>
     /// RSET then QUIT; if RSET fails the connection is closed without QUIT, which per RFC 1939 section 6 does
-    /// not enter the UPDATE state, so nothing is deleted either way.
+    /// not enter the UPDATE state, so nothing is deleted either way. Never throws.
     /// </summary>
     private async ValueTask AbandonAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
     {
-        Enter();
         var session = _session;
-        _session = null;
-        Exit();
         if (session is not { IsClosed: false })
         {
             return;
@@ -110,7 +117,6 @@ public sealed partial class Pop3Client
     {
         try
         {
-            LimitWaits(session);
             await step(session).ConfigureAwait(false);
             return null;
         }
@@ -118,25 +124,6 @@ public sealed partial class Pop3Client
         {
             session.Close();
             return e;
-        }
-    }
-
-    private static void LimitWaits(Pop3Session session)
-    {
-        var tcp = session.Tcp;
-        if (tcp.IsDisposed)
-        {
-            return;
-        }
-
-        if (tcp.ReadTimeout == Timeout.InfiniteTimeSpan || tcp.ReadTimeout > s_disposeReplyTimeout)
-        {
-            tcp.ReadTimeout = s_disposeReplyTimeout;
-        }
-
-        if (tcp.WriteTimeout == Timeout.InfiniteTimeSpan || tcp.WriteTimeout > s_disposeReplyTimeout)
-        {
-            tcp.WriteTimeout = s_disposeReplyTimeout;
         }
     }
 }

@@ -16,113 +16,113 @@ namespace NetComm.Pop3;
 public sealed partial class Pop3Client
 {
     /// <inheritdoc />
-    public Pop3Stat Stat() => RunAsync(s => s.StatAsync<SyncIo>(default)).Complete();
+    public Pop3Stat Stat(CancellationToken cancellationToken = default) => Run((s, t) => s.StatAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task<Pop3Stat> StatAsync(CancellationToken cancellationToken = default)
-        => RunAsync(s => s.StatAsync<AsyncIo>(cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.StatAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Pop3ListEntry> List() => RunAsync(s => s.ListAsync<SyncIo>(default)).Complete();
+    public IReadOnlyList<Pop3ListEntry> List(CancellationToken cancellationToken = default) => Run((s, t) => s.ListAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Pop3ListEntry>> ListAsync(CancellationToken cancellationToken = default)
-        => RunAsync(s => s.ListAsync<AsyncIo>(cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.ListAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public long GetSize(int number) => RunAsync(s => s.GetSizeAsync<SyncIo>(number, default)).Complete();
+    public long GetSize(int number, CancellationToken cancellationToken = default) => Run((s, t) => s.GetSizeAsync<SyncIo>(number, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<long> GetSizeAsync(int number, CancellationToken cancellationToken = default)
-        => RunAsync(s => s.GetSizeAsync<AsyncIo>(number, cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.GetSizeAsync<AsyncIo>(number, t), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Pop3UidEntry> Uidl() => RunAsync(s => s.UidlAsync<SyncIo>(default)).Complete();
+    public IReadOnlyList<Pop3UidEntry> Uidl(CancellationToken cancellationToken = default) => Run((s, t) => s.UidlAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Pop3UidEntry>> UidlAsync(CancellationToken cancellationToken = default)
-        => RunAsync(s => s.UidlAsync<AsyncIo>(cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.UidlAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public string GetUid(int number) => RunAsync(s => s.GetUidAsync<SyncIo>(number, default)).Complete();
+    public string GetUid(int number, CancellationToken cancellationToken = default) => Run((s, t) => s.GetUidAsync<SyncIo>(number, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<string> GetUidAsync(int number, CancellationToken cancellationToken = default)
-        => RunAsync(s => s.GetUidAsync<AsyncIo>(number, cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.GetUidAsync<AsyncIo>(number, t), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Pop3MessageInfo> ListMessages() => RunAsync(s => s.ListMessagesAsync<SyncIo>(default)).Complete();
+    public IReadOnlyList<Pop3MessageInfo> ListMessages(CancellationToken cancellationToken = default) => Run((s, t) => s.ListMessagesAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Pop3MessageInfo>> ListMessagesAsync(CancellationToken cancellationToken = default)
-        => RunAsync(s => s.ListMessagesAsync<AsyncIo>(cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.ListMessagesAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public MimeMessage Top(int number, int bodyLines) => RunAsync(s => s.TopAsync<SyncIo>(number, bodyLines, default)).Complete();
+    public MimeMessage Top(int number, int bodyLines, CancellationToken cancellationToken = default) => Run((s, t) => s.TopAsync<SyncIo>(number, bodyLines, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<MimeMessage> TopAsync(int number, int bodyLines, CancellationToken cancellationToken = default)
-        => RunAsync(s => s.TopAsync<AsyncIo>(number, bodyLines, cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.TopAsync<AsyncIo>(number, bodyLines, t), cancellationToken);
 
     /// <inheritdoc />
-    public MimeMessage Retrieve(int number, IProgress<TransferProgress>? progress = null)
-        => RunAsync(async s => (await s.RetrieveAsync<SyncIo>([number], asBatch: false, progress, default).ConfigureAwait(false))[0]).Complete();
+    public MimeMessage Retrieve(int number, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Run(async (s, t) => (await s.RetrieveAsync<SyncIo>([number], asBatch: false, progress, t).ConfigureAwait(false))[0], cancellationToken);
 
     /// <inheritdoc />
     public Task<MimeMessage> RetrieveAsync(int number, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => RunAsync(async s => (await s.RetrieveAsync<AsyncIo>([number], asBatch: false, progress, cancellationToken).ConfigureAwait(false))[0]).AsTask();
+        => RunAsync(async (s, t) => (await s.RetrieveAsync<AsyncIo>([number], asBatch: false, progress, t).ConfigureAwait(false))[0], cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<MimeMessage> Retrieve(IEnumerable<int> numbers)
+    public IReadOnlyList<MimeMessage> Retrieve(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        return RunAsync(s => s.RetrieveAsync<SyncIo>(list, asBatch: true, null, default)).Complete();
+        return Run((s, t) => s.RetrieveAsync<SyncIo>(list, asBatch: true, null, t), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MimeMessage>> RetrieveAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        return RunAsync(s => s.RetrieveAsync<AsyncIo>(list, asBatch: true, null, cancellationToken)).AsTask();
+        return RunAsync((s, t) => s.RetrieveAsync<AsyncIo>(list, asBatch: true, null, t), cancellationToken);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<MimeMessage> GetMessages()
-        => RunAsync(async s =>
+    public IReadOnlyList<MimeMessage> GetMessages(CancellationToken cancellationToken = default)
+        => Run(async (s, t) =>
         {
-            var listing = await s.ListAsync<SyncIo>(default).ConfigureAwait(false);
-            return await s.RetrieveAsync<SyncIo>(listing.Select(e => e.Number).ToArray(), asBatch: true, null, default).ConfigureAwait(false);
-        }).Complete();
+            var listing = await s.ListAsync<SyncIo>(t).ConfigureAwait(false);
+            return await s.RetrieveAsync<SyncIo>(listing.Select(e => e.Number).ToArray(), asBatch: true, null, t).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MimeMessage>> GetMessagesAsync(CancellationToken cancellationToken = default)
-        => RunAsync(async s =>
+        => RunAsync(async (s, t) =>
         {
-            var listing = await s.ListAsync<AsyncIo>(cancellationToken).ConfigureAwait(false);
-            return await s.RetrieveAsync<AsyncIo>(listing.Select(e => e.Number).ToArray(), asBatch: true, null, cancellationToken).ConfigureAwait(false);
-        }).AsTask();
+            var listing = await s.ListAsync<AsyncIo>(t).ConfigureAwait(false);
+            return await s.RetrieveAsync<AsyncIo>(listing.Select(e => e.Number).ToArray(), asBatch: true, null, t).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public long CopyMessageTo(int number, Stream destination, IProgress<TransferProgress>? progress = null)
-        => RunAsync(s => s.CopyMessageToAsync<SyncIo>(number, destination, progress, default)).Complete();
+    public long CopyMessageTo(int number, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Run((s, t) => s.CopyMessageToAsync<SyncIo>(number, destination, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CopyMessageToAsync(int number, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => RunAsync(s => s.CopyMessageToAsync<AsyncIo>(number, destination, progress, cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.CopyMessageToAsync<AsyncIo>(number, destination, progress, t), cancellationToken);
 
     /// <inheritdoc />
-    public void RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage)
+    public void RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         var list = Numbers(numbers);
-        RunAsync(s => s.RetrieveEachAsync<SyncIo>(
+        Run((s, t) => s.RetrieveEachAsync<SyncIo>(
             list,
             (n, stream, _) =>
             {
                 onMessage(n, stream);
                 return default;
             },
-            default)).Complete();
+            t), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -130,41 +130,41 @@ public sealed partial class Pop3Client
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         var list = Numbers(numbers);
-        return RunAsync(s => s.RetrieveEachAsync<AsyncIo>(list, onMessage, cancellationToken)).AsTask();
+        return RunAsync((s, t) => s.RetrieveEachAsync<AsyncIo>(list, onMessage, t), cancellationToken);
     }
 
     /// <inheritdoc />
-    public void Delete(int number) => RunAsync(s => s.DeleteAsync<SyncIo>([number], asBatch: false, default)).Complete();
+    public void Delete(int number, CancellationToken cancellationToken = default) => Run((s, t) => s.DeleteAsync<SyncIo>([number], asBatch: false, t), cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteAsync(int number, CancellationToken cancellationToken = default)
-        => RunAsync(s => s.DeleteAsync<AsyncIo>([number], asBatch: false, cancellationToken)).AsTask();
+        => RunAsync((s, t) => s.DeleteAsync<AsyncIo>([number], asBatch: false, t), cancellationToken);
 
     /// <inheritdoc />
-    public void Delete(IEnumerable<int> numbers)
+    public void Delete(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        RunAsync(s => s.DeleteAsync<SyncIo>(list, asBatch: true, default)).Complete();
+        Run((s, t) => s.DeleteAsync<SyncIo>(list, asBatch: true, t), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task DeleteAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        return RunAsync(s => s.DeleteAsync<AsyncIo>(list, asBatch: true, cancellationToken)).AsTask();
+        return RunAsync((s, t) => s.DeleteAsync<AsyncIo>(list, asBatch: true, t), cancellationToken);
     }
 
     /// <inheritdoc />
-    public void Reset() => RunAsync(s => s.ResetAsync<SyncIo>(default)).Complete();
+    public void Reset(CancellationToken cancellationToken = default) => Run((s, t) => s.ResetAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public Task ResetAsync(CancellationToken cancellationToken = default) => RunAsync(s => s.ResetAsync<AsyncIo>(cancellationToken)).AsTask();
+    public Task ResetAsync(CancellationToken cancellationToken = default) => RunAsync((s, t) => s.ResetAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public void NoOp() => RunAsync(s => s.NoOpAsync<SyncIo>(default)).Complete();
+    public void Noop(CancellationToken cancellationToken = default) => Run((s, t) => s.NoopAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public Task NoOpAsync(CancellationToken cancellationToken = default) => RunAsync(s => s.NoOpAsync<AsyncIo>(cancellationToken)).AsTask();
+    public Task NoopAsync(CancellationToken cancellationToken = default) => RunAsync((s, t) => s.NoopAsync<AsyncIo>(t), cancellationToken);
 
     private static int[] Numbers(IEnumerable<int> numbers)
     {

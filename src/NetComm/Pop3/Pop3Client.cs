@@ -10,6 +10,7 @@ using NetComm.Mail;
 using NetComm.Mail.Internal;
 using NetComm.Pop3.Internal;
 using NetComm.Transport;
+using Need = NetComm.Mail.Internal.MailSessionGate.Need;
 
 namespace NetComm.Pop3;
 
@@ -33,8 +34,9 @@ public sealed partial class Pop3Client : IPop3Client
 {
     private readonly Pop3ClientOptions _options;
     private readonly ILogger _logger;
+    private readonly MailSessionGate _gate;
+    private Func<MailConnection>? _transportForTests;
     private Pop3Session? _session;
-    private int _busy;
 
     /// <summary>Creates a client; nothing happens on the network until <see cref="Connect"/>.</summary>
     public Pop3Client(Pop3ClientOptions options)
@@ -42,157 +44,106 @@ public sealed partial class Pop3Client : IPop3Client
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
+        _gate = new MailSessionGate(MailProtocol.Pop3, options, () => _session?.Connection, Break);
+    }
+
+    /// <summary>Starts a session over an open connection instead of dialling (tests run scripted servers this way).</summary>
+    internal async ValueTask ConnectAsync<TIo>(TcpConnection connection, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
+        _transportForTests = () => MailConnection.Over(connection, _options, MailProtocol.Pop3);
+        if (TIo.IsAsync)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Connect(cancellationToken);
+        }
     }
 
     /// <summary>The options this client was created with.</summary>
     public Pop3ClientOptions Options => _options;
 
     /// <inheritdoc />
-    public bool IsConnected => _session is { IsClosed: false };
+    public MailSessionState State => _gate.State;
 
     /// <inheritdoc />
-    public bool IsAuthenticated => _session is { IsClosed: false, IsAuthenticated: true };
+    public bool IsConnected => _gate.IsOpen;
 
     /// <inheritdoc />
-    public bool IsTls => _session is { IsClosed: false, IsTls: true };
+    public bool IsAuthenticated => Open is { IsAuthenticated: true };
 
     /// <inheritdoc />
-    public bool IsPipelining => _session is { IsClosed: false, IsPipelining: true };
+    public bool IsTls => Open is { IsTls: true };
 
     /// <inheritdoc />
-    public bool IsUtf8 => _session is { IsClosed: false, IsUtf8: true };
+    public bool IsPipelining => Open is { IsPipelining: true };
 
     /// <inheritdoc />
-    public string? Greeting => _session?.Greeting;
+    public bool IsUtf8 => Open is { IsUtf8: true };
 
     /// <inheritdoc />
-    public Pop3Capabilities? Capabilities => _session?.Capabilities;
+    public Pop3Reply? Greeting => Open?.Greeting;
 
     /// <inheritdoc />
-    public string? AuthenticationMechanism => _session?.AuthenticationMechanism;
+    public Pop3Capabilities? Capabilities => Open?.Capabilities;
 
     /// <inheritdoc />
-    public IReadOnlyCollection<int> PendingDeletions => _session is { } session ? session.PendingDeletions.ToArray() : [];
+    public string? AuthenticationMechanism => Open?.AuthenticationMechanism;
 
     /// <inheritdoc />
-    public void Connect() => ConnectAsync<SyncIo>(default).Complete();
+    public IReadOnlyCollection<int> PendingDeletions => Open is { } session ? session.PendingDeletions.ToArray() : [];
+
+    /// <summary>The session while it is open; what a closed one knew is no longer true of the server.</summary>
+    private Pop3Session? Open => _gate.IsOpen ? _session : null;
 
     /// <inheritdoc />
-    public Task ConnectAsync(CancellationToken cancellationToken = default) => ConnectAsync<AsyncIo>(cancellationToken).AsTask();
+    public void Connect(CancellationToken cancellationToken = default)
+        => _gate.Run(Need.Closed, null, t => OpenAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public void Authenticate(MailCredentials credentials)
-        => RunAsync(s => s.AuthenticateAsync<SyncIo>(credentials, default), needsLogin: false).Complete();
+    public Task ConnectAsync(CancellationToken cancellationToken = default)
+        => _gate.RunAsync(Need.Closed, null, t => OpenAsync<AsyncIo>(t), cancellationToken);
+
+    /// <inheritdoc />
+    public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)
+        => _gate.Run(Need.Unauthenticated, () => CheckCredentials(credentials), t => _session!.AuthenticateAsync<SyncIo>(credentials, t), cancellationToken);
 
     /// <inheritdoc />
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => RunAsync(s => s.AuthenticateAsync<AsyncIo>(credentials, cancellationToken), needsLogin: false).AsTask();
+        => _gate.RunAsync(Need.Unauthenticated, () => CheckCredentials(credentials), t => _session!.AuthenticateAsync<AsyncIo>(credentials, t), cancellationToken);
 
-    /// <summary>Starts a session over an open connection instead of dialling (tests run scripted servers this way).</summary>
-    internal ValueTask ConnectAsync<TIo>(TcpConnection connection, CancellationToken cancellationToken)
+    private async ValueTask OpenAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
-        => ConnectAsync<TIo>(token => Pop3Session.OpenAsync<TIo>(_options, _logger, MailConnection.Over(connection, _options, "POP3"), token), cancellationToken);
+        => _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, _gate, _transportForTests, cancellationToken).ConfigureAwait(false);
 
-    private ValueTask ConnectAsync<TIo>(CancellationToken cancellationToken)
-        where TIo : IIo
-        => ConnectAsync<TIo>(token => Pop3Session.ConnectAsync<TIo>(_options, _logger, token), cancellationToken);
+    // Caller mistakes are found before any I/O, so they never cost the session.
+    private static void CheckCredentials(MailCredentials credentials) => MailCredentials.EnsureSendable(credentials);
 
-    private async ValueTask ConnectAsync<TIo>(Func<CancellationToken, ValueTask<Pop3Session>> open, CancellationToken cancellationToken)
-        where TIo : IIo
+    /// <summary>Runs one maildrop operation (logged in) under the shared session rules.</summary>
+    private T Run<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+        => _gate.Run(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
+
+    private void Run(Func<Pop3Session, CancellationToken, ValueTask> operation, CancellationToken cancellationToken)
+        => _gate.Run(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
+
+    private Task<T> RunAsync<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+        => _gate.RunAsync(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
+
+    private Task RunAsync(Func<Pop3Session, CancellationToken, ValueTask> operation, CancellationToken cancellationToken)
+        => _gate.RunAsync(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
+
+    /// <summary>Closes the session after a failure (the gate's one way to end a broken session).</summary>
+    private void Break(Exception? reason)
     {
-        Enter();
-        try
+        var session = _session;
+        if (session is null)
         {
-            if (_session is { IsClosed: false })
-            {
-                throw new InvalidOperationException("The POP3 client is already connected; Commit or Abandon the session first.");
-            }
+            _gate.MoveTo(MailSessionState.Broken);
+            return;
+        }
 
-            _session = await open(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (MailConnection.Translate(e, "POP3", _options.Host) is var translated && !ReferenceEquals(translated, e))
-        {
-            throw translated;
-        }
-        finally
-        {
-            Exit();
-        }
+        session.Fail(reason);
     }
-
-    private async ValueTask RunAsync(Func<Pop3Session, ValueTask> operation, bool needsLogin = true)
-        => await RunAsync<bool>(
-            async s =>
-            {
-                await operation(s).ConfigureAwait(false);
-                return true;
-            },
-            needsLogin).ConfigureAwait(false);
-
-    /// <summary>
-    /// Runs one operation on the open session with the failure rules of <see cref="IPop3Client"/>: refusals and
-    /// argument errors leave the session as it is; anything else closes it, and transport failures surface as
-    /// <see cref="MailProtocolException"/>.
-    /// </summary>
-    private async ValueTask<T> RunAsync<T>(Func<Pop3Session, ValueTask<T>> operation, bool needsLogin = true)
-    {
-        var session = Enter(needsLogin);
-        try
-        {
-            return await operation(session).ConfigureAwait(false);
-        }
-        catch (SessionIntactException e)
-        {
-            e.Inner.Throw();
-            throw;
-        }
-        catch (Exception e) when (e is not (MailCommandException or ArgumentException or InvalidOperationException))
-        {
-            session.Fail(e);
-            var translated = MailConnection.Translate(e, "POP3", _options.Host);
-            if (ReferenceEquals(translated, e))
-            {
-                throw;
-            }
-
-            throw translated;
-        }
-        finally
-        {
-            if (session.IsClosed)
-            {
-                _session = null;
-            }
-
-            Exit();
-        }
-    }
-
-    private void Enter()
-    {
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-        {
-            throw new InvalidOperationException("The POP3 client is busy with another operation; it is not thread-safe.");
-        }
-    }
-
-    private Pop3Session Enter(bool needsLogin)
-    {
-        Enter();
-        if (_session is not { IsClosed: false } session)
-        {
-            Exit();
-            throw new InvalidOperationException("The POP3 client is not connected; call Connect first.");
-        }
-
-        if (needsLogin && !session.IsAuthenticated)
-        {
-            Exit();
-            throw new InvalidOperationException("The POP3 client has not logged in; call Authenticate first.");
-        }
-
-        return session;
-    }
-
-    private void Exit() => Volatile.Write(ref _busy, 0);
 }

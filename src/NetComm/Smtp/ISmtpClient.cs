@@ -15,6 +15,9 @@ public interface ISmtpClient : IDisposable, IAsyncDisposable
     /// <summary>Whether a session is open.</summary>
     bool IsConnected { get; }
 
+    /// <summary>Where the session stands; <see cref="MailSessionState.Broken"/> after a failure closed the connection.</summary>
+    MailSessionState State { get; }
+
     /// <summary>Whether the session has authenticated.</summary>
     bool IsAuthenticated { get; }
 

@@ -9,6 +9,7 @@ using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
 using NetComm.Smtp.Protocol;
+using Need = NetComm.Mail.Internal.MailSessionGate.Need;
 
 namespace NetComm.Smtp;
 
@@ -33,14 +34,17 @@ public sealed class SmtpClient : ISmtpClient
     internal SmtpClient(SmtpClientOptions options, Stream transport)
     {
         _options = options;
-        _engine = new SmtpEngine(options, () => MailConnection.Over(new Transport.TcpConnection(transport), options, "SMTP"));
+        _engine = new SmtpEngine(options, () => MailConnection.Over(new Transport.TcpConnection(transport), options, MailProtocol.Smtp));
     }
 
     /// <inheritdoc />
-    public bool IsConnected => _engine.IsConnected;
+    public MailSessionState State => Gate.State;
 
     /// <inheritdoc />
-    public bool IsAuthenticated => _engine.IsAuthenticated;
+    public bool IsConnected => Gate.IsOpen;
+
+    /// <inheritdoc />
+    public bool IsAuthenticated => Gate.State == MailSessionState.Authenticated;
 
     /// <inheritdoc />
     public bool IsTls => _engine.Connection?.IsTls ?? false;
@@ -57,87 +61,65 @@ public sealed class SmtpClient : ISmtpClient
     /// <inheritdoc />
     public SmtpCapabilities Capabilities => _engine.Capabilities;
 
+    private MailSessionGate Gate => _engine.Gate;
+
     /// <inheritdoc />
     public void Connect(CancellationToken cancellationToken = default)
-    {
-        RequireState(connected: false);
-        RunSync(e => e.ConnectAsync<SyncIo>(cancellationToken), cancellationToken);
-    }
+        => Gate.Run(Need.Closed, null, t => _engine.ConnectAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task ConnectAsync(CancellationToken cancellationToken = default)
-    {
-        RequireState(connected: false);
-        return RunAsync(e => e.ConnectAsync<AsyncIo>(cancellationToken));
-    }
+        => Gate.RunAsync(Need.Closed, null, t => _engine.ConnectAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)
-    {
-        RequireUnauthenticated(credentials);
-        RunSync(e => e.AuthenticateAsync<SyncIo>(credentials, cancellationToken), cancellationToken);
-    }
+        => Gate.Run(Need.Unauthenticated, () => CheckCredentials(credentials), t => _engine.AuthenticateAsync<SyncIo>(credentials, t), cancellationToken);
 
     /// <inheritdoc />
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
-    {
-        RequireUnauthenticated(credentials);
-        return RunAsync(e => e.AuthenticateAsync<AsyncIo>(credentials, cancellationToken));
-    }
+        => Gate.RunAsync(Need.Unauthenticated, () => CheckCredentials(credentials), t => _engine.AuthenticateAsync<AsyncIo>(credentials, t), cancellationToken);
 
     /// <inheritdoc />
     public SmtpSendResult Send(MimeMessage message, CancellationToken cancellationToken = default)
-        => Send(message, SmtpEnvelope.FromMessage(message), null, cancellationToken);
+        => Send(message, EnvelopeOf(message), null, cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpSendResult> SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
-        => SendAsync(message, SmtpEnvelope.FromMessage(message), null, cancellationToken);
+        => SendAsync(message, EnvelopeOf(message), null, cancellationToken);
 
     /// <inheritdoc />
     public SmtpSendResult Send(MimeMessage message, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return RunSync(e => e.SendAsync<SyncIo>(new Protocol.MimeContent(message), envelope, progress, cancellationToken), cancellationToken);
-    }
+        => Gate.Run(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<SyncIo>(new Protocol.MimeContent(message), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpSendResult> SendAsync(MimeMessage message, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return RunAsync(e => e.SendAsync<AsyncIo>(new Protocol.MimeContent(message), envelope, progress, cancellationToken));
-    }
+        => Gate.RunAsync(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<AsyncIo>(new Protocol.MimeContent(message), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public SmtpSendResult SendRaw(Stream content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return RunSync(e => e.SendAsync<SyncIo>(new RawContent(content), envelope, progress, cancellationToken), cancellationToken);
-    }
+        => Gate.Run(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<SyncIo>(new RawContent(content), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpSendResult> SendRawAsync(Stream content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return RunAsync(e => e.SendAsync<AsyncIo>(new RawContent(content), envelope, progress, cancellationToken));
-    }
+        => Gate.RunAsync(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<AsyncIo>(new RawContent(content), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
-    public void Noop(CancellationToken cancellationToken = default) => RunSync(e => e.NoopAsync<SyncIo>(cancellationToken), cancellationToken);
+    public void Noop(CancellationToken cancellationToken = default) => Gate.Run(Need.Open, null, t => _engine.NoopAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public Task NoopAsync(CancellationToken cancellationToken = default) => RunAsync(e => e.NoopAsync<AsyncIo>(cancellationToken));
+    public Task NoopAsync(CancellationToken cancellationToken = default) => Gate.RunAsync(Need.Open, null, t => _engine.NoopAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public void Reset(CancellationToken cancellationToken = default) => RunSync(e => e.ResetAsync<SyncIo>(cancellationToken), cancellationToken);
+    public void Reset(CancellationToken cancellationToken = default) => Gate.Run(Need.Open, null, t => _engine.ResetAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public Task ResetAsync(CancellationToken cancellationToken = default) => RunAsync(e => e.ResetAsync<AsyncIo>(cancellationToken));
+    public Task ResetAsync(CancellationToken cancellationToken = default) => Gate.RunAsync(Need.Open, null, t => _engine.ResetAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public void Disconnect(CancellationToken cancellationToken = default) => RunSync(e => e.QuitAsync<SyncIo>(cancellationToken), cancellationToken);
+    public void Disconnect(CancellationToken cancellationToken = default) => Gate.Run(Need.Any, null, t => _engine.QuitAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public Task DisconnectAsync(CancellationToken cancellationToken = default) => RunAsync(e => e.QuitAsync<AsyncIo>(cancellationToken));
+    public Task DisconnectAsync(CancellationToken cancellationToken = default) => Gate.RunAsync(Need.Any, null, t => _engine.QuitAsync<AsyncIo>(t), cancellationToken);
 
     /// <summary>Closes the connection without QUIT (call <see cref="Disconnect"/> for a polite goodbye).</summary>
     public void Dispose() => _engine.Dispose();
@@ -149,70 +131,22 @@ public sealed class SmtpClient : ISmtpClient
         return default;
     }
 
-    // Caller mistakes are reported before the engine runs, so they never cost the session.
-    private void RequireState(bool connected)
+    // Caller mistakes are found before any I/O, so they never cost the session.
+    private static void CheckCredentials(MailCredentials credentials) => MailCredentials.EnsureSendable(credentials);
+
+    private static void CheckSend(object content, SmtpEnvelope envelope)
     {
-        if (IsConnected != connected)
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Recipients.Count == 0)
         {
-            throw new InvalidOperationException(connected ? "The SMTP client is not connected: call Connect first." : "The SMTP client is already connected.");
+            throw new ArgumentException("The envelope has no recipients; nothing was sent.", nameof(envelope));
         }
     }
 
-    private void RequireUnauthenticated(MailCredentials credentials)
+    private static SmtpEnvelope EnvelopeOf(MimeMessage message)
     {
-        ArgumentNullException.ThrowIfNull(credentials);
-        RequireState(connected: true);
-        if (IsAuthenticated)
-        {
-            throw new InvalidOperationException("The SMTP client is already authenticated.");
-        }
-    }
-
-    private void RunSync(Func<SmtpEngine, ValueTask> step, CancellationToken cancellationToken)
-        => RunSync(async e =>
-        {
-            await step(e).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
-
-    /// <summary>
-    /// Runs a blocking engine step. The caller's token closes the socket, which is the only way to
-    /// interrupt a blocked read; the step then fails and is reported as cancelled.
-    /// </summary>
-    private T RunSync<T>(Func<SmtpEngine, ValueTask<T>> step, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(_engine.Break) : default;
-        try
-        {
-            return step(_engine).Complete();
-        }
-        catch (Exception e) when (e is not MailCommandException)
-        {
-            _engine.Break();
-            cancellationToken.ThrowIfCancellationRequested();
-            throw MailConnection.Translate(e, "SMTP", _options.Host);
-        }
-    }
-
-    private async Task RunAsync(Func<SmtpEngine, ValueTask> step)
-        => await RunAsync(async e =>
-        {
-            await step(e).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
-
-    private async Task<T> RunAsync<T>(Func<SmtpEngine, ValueTask<T>> step)
-    {
-        try
-        {
-            return await step(_engine).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not MailCommandException)
-        {
-            // Anything but a refused command leaves the conversation in an unknown state: drop it.
-            _engine.Break();
-            throw MailConnection.Translate(e, "SMTP", _options.Host);
-        }
+        ArgumentNullException.ThrowIfNull(message);
+        return SmtpEnvelope.FromMessage(message);
     }
 }

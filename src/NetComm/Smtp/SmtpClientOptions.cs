@@ -20,9 +20,6 @@ public sealed class SmtpClientOptions : MailClientOptions
         set => _localDomain = value is null ? null : SmtpLocalDomain.Validate(value);
     }
 
-    /// <summary>Time allowed for the reply after the message content (RFC 5321 4.5.3.2 suggests 10 minutes).</summary>
-    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
-
     /// <summary>The SASL mechanism to use; null picks the strongest one the server offers.</summary>
     public string? AuthenticationMechanism { get; set; }
 
@@ -38,11 +35,6 @@ public sealed class SmtpClientOptions : MailClientOptions
     /// <summary>What to do when some recipients are refused.</summary>
     public PartialDeliveryPolicy PartialDelivery { get; set; } = PartialDeliveryPolicy.AbortIfAnyRejected;
 
-    /// <summary>Most lines accepted in one multi-line reply.</summary>
-    public int MaxReplyLines { get; set; } = 100;
-
-    /// <summary>Most bytes accepted in one multi-line reply.</summary>
-    public int MaxReplyBytes { get; set; } = 64 * 1024;
 
     internal override int ImplicitTlsPort => 465;
 

@@ -15,7 +15,7 @@ public class Pop3HostileServerTests
 
     private static async Task ConnectAndLogin(IoMode mode, Pop3Client client)
     {
-        await Io.Call(mode, client.Connect, () => client.ConnectAsync());
+        await Io.Call(mode, () => client.Connect(), () => client.ConnectAsync());
         await Io.Call(mode, () => client.Authenticate(s_alice), () => client.AuthenticateAsync(s_alice));
     }
 
@@ -44,7 +44,7 @@ public class Pop3HostileServerTests
         using var server = new FakePop3Server();
         using var client = new Pop3Client(server.ClientOptions(TlsMode.StartTlsRequired, o => o.Certificates.Validation = null));
 
-        Assert.ThrowsAsync<MailSecurityException>(() => Io.Call(mode, client.Connect, () => client.ConnectAsync()));
+        Assert.ThrowsAsync<MailSecurityException>(() => Io.Call(mode, () => client.Connect(), () => client.ConnectAsync()));
         Assert.That(client.IsConnected, Is.False);
     }
 
@@ -111,7 +111,7 @@ public class Pop3HostileServerTests
         using var server = new FakePop3Server();
         using var client = new Pop3Client(server.ClientOptions(TlsMode.ImplicitTls));
 
-        var error = Assert.ThrowsAsync<TlsModeMismatchException>(() => Io.Call(mode, client.Connect, () => client.ConnectAsync()));
+        var error = Assert.ThrowsAsync<TlsModeMismatchException>(() => Io.Call(mode, () => client.Connect(), () => client.ConnectAsync()));
 
         Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.StartTlsRequired));
         Assert.That(error.Message, Does.Contain("+OK fake POP3 ready"));
@@ -124,7 +124,7 @@ public class Pop3HostileServerTests
         using var client = new Pop3Client(server.ClientOptions(TlsMode.StartTlsRequired, o => o.CommandTimeout = TimeSpan.FromMilliseconds(400)));
         var clock = Stopwatch.StartNew();
 
-        var error = Assert.ThrowsAsync<TimeoutException>(() => Io.Call(mode, client.Connect, () => client.ConnectAsync()));
+        var error = Assert.ThrowsAsync<TimeoutException>(() => Io.Call(mode, () => client.Connect(), () => client.ConnectAsync()));
 
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
         Assert.That(error!.Message, Does.Contain("TlsMode.ImplicitTls"));
@@ -186,7 +186,7 @@ public class Pop3HostileServerTests
         using var sink = new MemoryStream();
 
         await Io.Call(mode, () => client.CopyMessageTo(1, sink), () => client.CopyMessageToAsync(1, sink));
-        await Io.Call(mode, client.NoOp, () => client.NoOpAsync());
+        await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(Encoding.UTF8.GetString(sink.ToArray()), Is.EqualTo(content));
     }
@@ -211,7 +211,7 @@ public class Pop3HostileServerTests
         using var client = new Pop3Client(server.ClientOptions(TlsMode.StartTlsRequired));
         await ConnectAndLogin(mode, client);
 
-        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.List, () => client.ListAsync()));
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.List(), () => client.ListAsync()));
 
         Assert.That(error!.Message, Does.Contain($"listed {listed} message(s) but its STAT said 2"));
         Assert.That(client.IsConnected, Is.False);
@@ -233,7 +233,7 @@ public class Pop3HostileServerTests
         using var client = new Pop3Client(server.ClientOptions(TlsMode.StartTlsRequired));
         await ConnectAndLogin(mode, client);
 
-        Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.NoOp, () => client.NoOpAsync()));
+        Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.Noop(), () => client.NoopAsync()));
         Assert.That(client.IsConnected, Is.False);
     }
 
@@ -258,7 +258,7 @@ public class Pop3HostileServerTests
         await ConnectAndLogin(mode, client);
 
         var error = Assert.ThrowsAsync<Pop3BatchException>(() => Io.Call(mode, () => client.Retrieve([1, 2, 3]), () => client.RetrieveAsync([1, 2, 3])));
-        var stat = await Io.Call(mode, client.Stat, () => client.StatAsync());
+        var stat = await Io.Call(mode, () => client.Stat(), () => client.StatAsync());
 
         Assert.That(client.IsPipelining, Is.True);
         Assert.That(error!.Failures.Single().MessageNumber, Is.EqualTo(2));

@@ -17,7 +17,7 @@ public class Pop3LifetimeTests
         using var client = await Io.LoggedIn(mode, stream);
         await Io.Call(mode, () => client.Delete(1), () => client.DeleteAsync(1));
 
-        await Io.Call(mode, client.Abandon, () => client.AbandonAsync());
+        await Io.Call(mode, () => client.Abandon(), () => client.AbandonAsync());
 
         Assert.That(client.IsConnected, Is.False);
         stream.AssertComplete();
@@ -32,7 +32,7 @@ public class Pop3LifetimeTests
         using var client = await Io.LoggedIn(mode, stream);
         await Io.Call(mode, () => client.Delete(1), () => client.DeleteAsync(1));
 
-        await Io.Call(mode, client.Abandon, () => client.AbandonAsync());
+        await Io.Call(mode, () => client.Abandon(), () => client.AbandonAsync());
 
         Assert.That(client.IsConnected, Is.False);
         stream.AssertComplete();
@@ -47,7 +47,7 @@ public class Pop3LifetimeTests
         var client = await Io.LoggedIn(mode, stream, Io.ScriptOptions(o => o.Logger = logger));
         await Io.Call(mode, () => client.Delete(2), () => client.DeleteAsync(2));
 
-        await Io.Call(mode, client.Dispose, () => client.DisposeAsync().AsTask());
+        await Io.Call(mode, () => client.Dispose(), () => client.DisposeAsync().AsTask());
 
         var warning = logger.Events.Single(e => e.Id.Id == NetCommEventIds.Pop3DisposedWithPendingDeletions);
         Assert.That(warning.Message, Does.Contain("1 pending deletion(s)").And.Contain("Abandon").And.Contain("nothing was deleted"));
@@ -67,7 +67,7 @@ public class Pop3LifetimeTests
         }));
         await Io.Call(mode, () => client.Delete(2), () => client.DeleteAsync(2));
 
-        await Io.Call(mode, client.Dispose, () => client.DisposeAsync().AsTask());
+        await Io.Call(mode, () => client.Dispose(), () => client.DisposeAsync().AsTask());
 
         Assert.That(logger.Events.Single(e => e.Id.Id == NetCommEventIds.Pop3DisposedWithPendingDeletions).Message, Does.Contain("committed with QUIT"));
         Assert.That(logger.Events.Any(e => e.Id.Id == NetCommEventIds.Pop3DeletionsCommitted), Is.True);
@@ -80,7 +80,7 @@ public class Pop3LifetimeTests
         var stream = new ScriptedPop3Stream(Pop3Script.LoggedIn().C("QUIT").S("+OK"), ChunkMode.Whole);
         var client = await Io.LoggedIn(mode, stream);
 
-        await Io.Call(mode, client.Dispose, () => client.DisposeAsync().AsTask());
+        await Io.Call(mode, () => client.Dispose(), () => client.DisposeAsync().AsTask());
 
         stream.AssertComplete();
     }
@@ -93,7 +93,7 @@ public class Pop3LifetimeTests
         using var client = await Io.LoggedIn(mode, stream);
         await Io.Call(mode, () => client.Delete(1), () => client.DeleteAsync(1));
 
-        var error = Assert.ThrowsAsync<Pop3CommandException>(() => Io.Call(mode, client.Commit, () => client.CommitAsync()));
+        var error = Assert.ThrowsAsync<Pop3CommandException>(() => Io.Call(mode, () => client.Commit(), () => client.CommitAsync()));
 
         Assert.That(error!.ResponseCode, Is.EqualTo(Pop3ResponseCodes.SystemPermanent));
         Assert.That(client.IsConnected, Is.False);
@@ -107,7 +107,7 @@ public class Pop3LifetimeTests
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.Whole), Io.ScriptOptions(o => o.Logger = logger));
         await Io.Call(mode, () => client.Delete(1), () => client.DeleteAsync(1));
 
-        Assert.ThrowsAsync<NetComm.Mail.MailProtocolException>(() => Io.Call(mode, client.NoOp, () => client.NoOpAsync()));
+        Assert.ThrowsAsync<NetComm.Mail.MailProtocolException>(() => Io.Call(mode, () => client.Noop(), () => client.NoopAsync()));
 
         Assert.That(logger.Events.Single(e => e.Id.Id == NetCommEventIds.Pop3ConnectionFailed).Message, Does.Contain("1 pending deletion(s) were not committed"));
         Assert.That(client.PendingDeletions, Is.Empty);

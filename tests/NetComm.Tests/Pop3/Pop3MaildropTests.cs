@@ -25,12 +25,12 @@ public class Pop3MaildropTests
         var stream = new ScriptedPop3Stream(script, chunks);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var stat = await Io.Call(mode, client.Stat, () => client.StatAsync());
-        var list = await Io.Call(mode, client.List, () => client.ListAsync());
+        var stat = await Io.Call(mode, () => client.Stat(), () => client.StatAsync());
+        var list = await Io.Call(mode, () => client.List(), () => client.ListAsync());
         var message = await Io.Call(mode, () => client.Retrieve(list.Count), () => client.RetrieveAsync(list.Count));
         await Io.Call(mode, () => client.Delete(2), () => client.DeleteAsync(2));
         Assert.That(client.PendingDeletions, Is.EqualTo(new[] { 2 }));
-        await Io.Call(mode, client.Commit, () => client.CommitAsync());
+        await Io.Call(mode, () => client.Commit(), () => client.CommitAsync());
 
         Assert.That(stat, Is.EqualTo(new Pop3Stat(2, 170)));
         Assert.That(list, Is.EqualTo(new[] { new Pop3ListEntry(1, 82), new Pop3ListEntry(2, 88) }));
@@ -52,7 +52,7 @@ public class Pop3MaildropTests
         using var sink = new MemoryStream();
 
         var copied = await Io.Call(mode, () => client.CopyMessageTo(1, sink), () => client.CopyMessageToAsync(1, sink));
-        await Io.Call(mode, client.NoOp, () => client.NoOpAsync());
+        await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(Encoding.UTF8.GetString(sink.ToArray()), Is.EqualTo(content));
         Assert.That(copied, Is.EqualTo(content.Length));
@@ -71,7 +71,7 @@ public class Pop3MaildropTests
         using var sink = new MemoryStream();
 
         await Io.Call(mode, () => client.CopyMessageTo(1, sink), () => client.CopyMessageToAsync(1, sink));
-        await Io.Call(mode, client.NoOp, () => client.NoOpAsync());
+        await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(Encoding.UTF8.GetString(sink.ToArray()), Is.EqualTo(content));
         stream.AssertComplete();
@@ -88,7 +88,7 @@ public class Pop3MaildropTests
         var stream = new ScriptedPop3Stream(script, chunks);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var uids = await Io.Call(mode, client.Uidl, () => client.UidlAsync());
+        var uids = await Io.Call(mode, () => client.Uidl(), () => client.UidlAsync());
         var size = await Io.Call(mode, () => client.GetSize(3), () => client.GetSizeAsync(3));
         var uid = await Io.Call(mode, () => client.GetUid(3), () => client.GetUidAsync(3));
 
@@ -108,8 +108,8 @@ public class Pop3MaildropTests
         var stream = new ScriptedPop3Stream(script, ChunkMode.Whole);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var stat = await Io.Call(mode, client.Stat, () => client.StatAsync());
-        var list = await Io.Call(mode, client.List, () => client.ListAsync());
+        var stat = await Io.Call(mode, () => client.Stat(), () => client.StatAsync());
+        var list = await Io.Call(mode, () => client.List(), () => client.ListAsync());
 
         Assert.That(stat.TotalSize, Is.EqualTo(5_000_000_000L));
         Assert.That(list[0].Size, Is.EqualTo(5_000_000_000L));
@@ -139,7 +139,7 @@ public class Pop3MaildropTests
         using var client = await Io.LoggedIn(mode, stream);
 
         var error = Assert.ThrowsAsync<Pop3CommandException>(() => Io.Call(mode, () => client.Retrieve(9), () => client.RetrieveAsync(9)));
-        await Io.Call(mode, client.NoOp, () => client.NoOpAsync());
+        await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(error!.ResponseCode, Is.EqualTo(Pop3ResponseCodes.SystemTemporary));
         Assert.That(error.IsTransient, Is.True);
@@ -159,7 +159,7 @@ public class Pop3MaildropTests
 
         await Io.Call(mode, () => client.Delete(1), () => client.DeleteAsync(1));
         Assert.That(client.PendingDeletions, Is.EqualTo(new[] { 1 }));
-        await Io.Call(mode, client.Reset, () => client.ResetAsync());
+        await Io.Call(mode, () => client.Reset(), () => client.ResetAsync());
 
         Assert.That(client.PendingDeletions, Is.Empty);
     }

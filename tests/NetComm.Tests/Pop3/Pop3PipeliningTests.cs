@@ -60,7 +60,7 @@ public class Pop3PipeliningTests
         using var client = await Io.LoggedIn(mode, stream);
 
         var error = Assert.ThrowsAsync<Pop3BatchException>(() => Io.Call(mode, () => client.Retrieve([1, 2, 3]), () => client.RetrieveAsync([1, 2, 3])));
-        await Io.Call(mode, client.NoOp, () => client.NoOpAsync());
+        await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(error!.Failures.Select(f => f.MessageNumber), Is.EqualTo(new int?[] { 2 }));
         Assert.That(error.Failures[0].ResponseCode, Is.EqualTo(Pop3ResponseCodes.InUse));
@@ -130,7 +130,7 @@ public class Pop3PipeliningTests
         var stream = new ScriptedPop3Stream(script, chunks);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var infos = await Io.Call(mode, client.ListMessages, () => client.ListMessagesAsync());
+        var infos = await Io.Call(mode, () => client.ListMessages(), () => client.ListMessagesAsync());
 
         Assert.That(infos, Is.EqualTo(new[] { new Pop3MessageInfo(1, 10, "uid-a"), new Pop3MessageInfo(2, 20, "uid-b") }));
         Assert.That(stream.LinesPerWrite[^1], Is.EqualTo(3));
@@ -145,7 +145,7 @@ public class Pop3PipeliningTests
         var stream = new ScriptedPop3Stream(script, ChunkMode.Random);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var messages = await Io.Call(mode, client.GetMessages, () => client.GetMessagesAsync());
+        var messages = await Io.Call(mode, () => client.GetMessages(), () => client.GetMessagesAsync());
 
         Assert.That(messages.Select(m => m.Subject), Is.EqualTo(new[] { "message 1", "message 3" }));
         stream.AssertComplete();
@@ -184,7 +184,7 @@ public class Pop3PipeliningTests
             mode,
             () => client.RetrieveEach([1, 2, 3], (_, _) => throw new FormatException($"caller failed on call {++calls}")),
             () => client.RetrieveEachAsync([1, 2, 3], (_, _, _) => throw new FormatException($"caller failed on call {++calls}"))));
-        await Io.Call(mode, client.NoOp, () => client.NoOpAsync());
+        await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(error!.Message, Is.EqualTo("caller failed on call 1"));
         Assert.That(calls, Is.EqualTo(1));

@@ -15,7 +15,7 @@ public class Pop3ProtocolErrorTests
         var script = Pop3Script.LoggedIn().C("STAT").S("+OK 3 300").C("LIST").S("+OK", "1 100", "2 100", ".");
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.Random));
 
-        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.List, () => client.ListAsync()));
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.List(), () => client.ListAsync()));
 
         Assert.That(error!.Message, Does.Contain("listed 2 message(s) but its STAT said 3"));
         Assert.That(client.IsConnected, Is.False);
@@ -27,7 +27,7 @@ public class Pop3ProtocolErrorTests
         var script = Pop3Script.LoggedIn().C("STAT").S("+OK 1 100").C("UIDL").S("+OK", "1 a", "2 b", ".");
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.Whole));
 
-        Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.Uidl, () => client.UidlAsync()));
+        Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.Uidl(), () => client.UidlAsync()));
         Assert.That(client.IsConnected, Is.False);
     }
 
@@ -63,7 +63,7 @@ public class Pop3ProtocolErrorTests
         var script = Pop3Script.LoggedIn().C("NOOP").S("+OK " + new string('x', 5000));
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.Random), Io.ScriptOptions(o => o.MaxLineLength = 1024));
 
-        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.NoOp, () => client.NoOpAsync()));
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.Noop(), () => client.NoopAsync()));
 
         Assert.That(error!.Message, Does.Contain("longer than 1024"));
         Assert.That(client.IsConnected, Is.False);
@@ -87,7 +87,7 @@ public class Pop3ProtocolErrorTests
         var script = Pop3Script.LoggedIn().C("STAT").S("* 2 EXISTS");
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.Whole));
 
-        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.Stat, () => client.StatAsync()));
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.Stat(), () => client.StatAsync()));
 
         Assert.That(error!.Message, Does.Contain("neither +OK nor -ERR"));
     }
@@ -98,7 +98,7 @@ public class Pop3ProtocolErrorTests
         var script = Pop3Script.LoggedIn().C("STAT").S("+OK 2 20").C("LIST").S("+OK", "1 10");
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.PerByte));
 
-        Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, client.List, () => client.ListAsync()));
+        Assert.ThrowsAsync<MailProtocolException>(() => Io.Call(mode, () => client.List(), () => client.ListAsync()));
         Assert.That(client.IsConnected, Is.False);
     }
 
@@ -118,7 +118,7 @@ public class Pop3ProtocolErrorTests
         var stream = new ScriptedPop3Stream(Pop3Script.Greeting(["USER"]), ChunkMode.Whole);
         using var client = await Io.Open(mode, stream);
 
-        Assert.ThrowsAsync<InvalidOperationException>(() => Io.Call(mode, client.Stat, () => client.StatAsync()));
+        Assert.ThrowsAsync<InvalidOperationException>(() => Io.Call(mode, () => client.Stat(), () => client.StatAsync()));
         stream.AssertComplete();
     }
 }

@@ -13,7 +13,7 @@ public class SmtpContentWriterTests
     private static (SmtpContentWriter Writer, ChunkedStream Wire) Create(bool chunked, int chunkSize)
     {
         var wire = new ChunkedStream([], ChunkMode.Whole);
-        var connection = MailConnection.Over(new TcpConnection(wire), SmtpScript.PlainOptions(), "SMTP");
+        var connection = MailConnection.Over(new TcpConnection(wire), SmtpScript.PlainOptions(), MailProtocol.Smtp);
         return (new SmtpContentWriter(connection, chunked, normalizeLineEndings: true, chunkSize, null, null), wire);
     }
 

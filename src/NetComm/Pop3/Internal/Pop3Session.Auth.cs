@@ -21,25 +21,10 @@ internal sealed partial class Pop3Session
     public async ValueTask AuthenticateAsync<TIo>(MailCredentials credentials, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        ArgumentNullException.ThrowIfNull(credentials);
-        CheckCommandArgument(credentials.UserName, "user name");
-        if (IsAuthenticated)
-        {
-            throw new InvalidOperationException("The POP3 session is already authenticated.");
-        }
-
         using var scope = MailTelemetry.Start("pop3", "authenticate", Host, _options.EffectivePort);
-        var method = ChooseMethod(credentials);
-        if (!IsTls && !_options.AllowPlaintextAuthentication)
-        {
-            var refusal = NotAllowed(
-                $"Refusing to log in to POP3 server {Host}:{_options.EffectivePort} without TLS (TlsMode {_options.TlsMode}): " +
-                "nothing secret was sent. Use TLS, or set AllowPlaintextAuthentication on a trusted network.",
-                method.Name);
-            Pop3Log.AuthenticationFailed(_logger, Host, credentials.UserName, method.Name, "no TLS");
-            throw refusal;
-        }
-
+        var context = new AuthenticationContext(MailProtocol.Pop3, _options, _logger, credentials, IsTls, MechanismsBeforeTls, MechanismsAfterTls);
+        var method = ChooseMethod(credentials, context);
+        context.EnsureChannelAllowsSecrets(method.Name);
         if (_options.EnableUtf8 && Capabilities.Utf8 && !IsUtf8)
         {
             await EnableUtf8Async<TIo>(cancellationToken).ConfigureAwait(false);
@@ -50,14 +35,13 @@ internal sealed partial class Pop3Session
             switch (method.Kind)
             {
                 case LoginKind.Sasl:
-                    await SaslAsync<TIo>(method.Sasl!, cancellationToken).ConfigureAwait(false);
+                    await SaslExchange.RunAsync<TIo>(method.Sasl!, this, context, cancellationToken).ConfigureAwait(false);
                     break;
                 case LoginKind.Apop:
                     var digest = ApopDigest.Compute(ApopTimestamp!, credentials.Password!);
                     await ExpectOkAsync<TIo>($"APOP {credentials.UserName} {digest}", $"APOP {credentials.UserName} {Transcript.Redacted}", null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    CheckCommandArgument(credentials.Password!, "password");
                     await ExpectOkAsync<TIo>($"USER {credentials.UserName}", null, null, cancellationToken).ConfigureAwait(false);
                     await ExpectOkAsync<TIo>($"PASS {credentials.Password}", $"PASS {Transcript.Redacted}", null, cancellationToken).ConfigureAwait(false);
                     break;
@@ -65,26 +49,18 @@ internal sealed partial class Pop3Session
         }
         catch (Pop3CommandException e)
         {
-            Pop3Log.AuthenticationFailed(_logger, Host, credentials.UserName, method.Name, e.ServerReply ?? e.Message);
-            throw new MailAuthenticationException($"POP3 login to {Host} as {credentials.UserName} with {method.Name} failed: {e.ServerReply}", e)
-            {
-                Mechanism = method.Name,
-                ServerReply = e.ServerReply,
-                Command = e.Command,
-                IsTransient = e.IsTransient,
-                MechanismsBeforeTls = MechanismsBeforeTls,
-                MechanismsAfterTls = MechanismsAfterTls,
-            };
-        }
-        catch (MailAuthenticationException e)
-        {
-            Pop3Log.AuthenticationFailed(_logger, Host, credentials.UserName, method.Name, e.Message);
-            throw;
+            MailProtocol.Pop3.LogAuthenticationFailed(_logger, Host, credentials.UserName, method.Name, e.ServerReply ?? e.Message);
+            throw context.Failure(
+                $"POP3 login to {Host} as {credentials.UserName} with {method.Name} failed: {e.ServerReply}",
+                method.Name,
+                e.Command,
+                new SaslStep(SaslStepKind.Failure, "", e.ServerReply ?? "", null, e.IsTransient),
+                inner: e);
         }
 
-        IsAuthenticated = true;
+        _gate.MoveTo(MailSessionState.Authenticated);
         AuthenticationMechanism = method.Name;
-        Pop3Log.Authenticated(_logger, Host, credentials.UserName, method.Name);
+        MailProtocol.Pop3.LogAuthenticated(_logger, Host, credentials.UserName, method.Name);
 
         // RFC 2449 section 5: capabilities may change after login (per-user LOGIN-DELAY and EXPIRE, for one).
         if (Capabilities.IsCapaSupported)
@@ -120,7 +96,7 @@ internal sealed partial class Pop3Session
         return [.. methods];
     }
 
-    private LoginMethod ChooseMethod(MailCredentials credentials)
+    private LoginMethod ChooseMethod(MailCredentials credentials, AuthenticationContext context)
     {
         var hasPassword = credentials.Password is not null;
         var apop = ApopTimestamp is not null && hasPassword;
@@ -130,16 +106,16 @@ internal sealed partial class Pop3Session
         {
             if (requested.Equals("APOP", StringComparison.OrdinalIgnoreCase))
             {
-                return apop ? new LoginMethod(LoginKind.Apop, "APOP", null) : throw NoMethod($"APOP was asked for, but {(hasPassword ? "the greeting carried no APOP timestamp" : "it needs a password")}.");
+                return apop ? new LoginMethod(LoginKind.Apop, "APOP", null) : throw context.NoMethod($"APOP was asked for, but {(hasPassword ? "the greeting carried no APOP timestamp" : "it needs a password")}.");
             }
 
             if (requested.Equals("USER", StringComparison.OrdinalIgnoreCase))
             {
-                return user ? new LoginMethod(LoginKind.User, "USER", null) : throw NoMethod($"USER/PASS was asked for, but {(hasPassword ? "the server does not offer it" : "it needs a password")}.");
+                return user ? new LoginMethod(LoginKind.User, "USER", null) : throw context.NoMethod($"USER/PASS was asked for, but {(hasPassword ? "the server does not offer it" : "it needs a password")}.");
             }
 
             var named = SaslMechanism.Choose(Capabilities.Sasl, credentials, requested)
-                ?? throw NoMethod($"SASL {requested} was asked for, but the server does not offer it or it cannot use these credentials.");
+                ?? throw context.NoMethod($"SASL {requested} was asked for, but the server does not offer it or it cannot use these credentials.");
             return new LoginMethod(LoginKind.Sasl, named.Name, named);
         }
 
@@ -155,20 +131,8 @@ internal sealed partial class Pop3Session
 
         return user
             ? new LoginMethod(LoginKind.User, "USER", null)
-            : throw NoMethod($"No login method offered by the server works with {(hasPassword ? "a password" : "an access token")}.");
+            : throw context.NoMethod($"No login method offered by the server works with {(hasPassword ? "a password" : "an access token")}.");
     }
-
-    private MailAuthenticationException NoMethod(string why) => NotAllowed(
-        $"Cannot log in to POP3 server {Host}: {why} Offered before TLS: [{string.Join(", ", MechanismsBeforeTls)}]; " +
-        $"after TLS: [{string.Join(", ", MechanismsAfterTls)}]; TLS: {(IsTls ? "yes" : "no")}.",
-        null);
-
-    private MailAuthenticationException NotAllowed(string message, string? mechanism) => new(message)
-    {
-        Mechanism = mechanism,
-        MechanismsBeforeTls = MechanismsBeforeTls,
-        MechanismsAfterTls = MechanismsAfterTls,
-    };
 
     private async ValueTask EnableUtf8Async<TIo>(CancellationToken cancellationToken)
         where TIo : IIo

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using NetComm.Internal;
+using NetComm.Mail.Internal;
 
 namespace NetComm.Pop3.Internal;
 
@@ -59,7 +60,7 @@ internal sealed partial class Pop3Session
         return entry.Uid;
     }
 
-    public async ValueTask NoOpAsync<TIo>(CancellationToken cancellationToken)
+    public async ValueTask NoopAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
         => await ExpectOkAsync<TIo>("NOOP", null, null, cancellationToken).ConfigureAwait(false);
 
@@ -118,6 +119,7 @@ internal sealed partial class Pop3Session
         var pending = _pendingDeletions.Count;
         try
         {
+            // The reply to QUIT is where the server reports whether the deletions happened (RFC 1939 section 6).
             await ExpectOkAsync<TIo>("QUIT", null, null, cancellationToken).ConfigureAwait(false);
             if (IsAuthenticated)
             {
@@ -174,12 +176,12 @@ internal sealed partial class Pop3Session
                         break;
                     case "LIST":
                         var list = new List<Pop3ListEntry>();
-                        await ReadListingAsync<TIo>(command, line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        await ReadListingAsync<TIo>(ReplyBudget.Listing(stat!.Value.Count), line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
                         sizes = list;
                         break;
                     default:
                         var ids = new List<Pop3UidEntry>();
-                        await ReadListingAsync<TIo>(command, line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        await ReadListingAsync<TIo>(ReplyBudget.Listing(stat!.Value.Count), line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
                         uids = ids;
                         break;
                 }

@@ -3,114 +3,51 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using NetComm.Internal;
-using NetComm.Mail;
 using NetComm.Mail.Internal;
 using NetComm.Mail.Sasl;
 
 namespace NetComm.Pop3.Internal;
 
-internal sealed partial class Pop3Session
+/// <summary>AUTH (RFC 5034): the POP3 framing of the shared <see cref="SaslExchange"/>.</summary>
+internal sealed partial class Pop3Session : ISaslWire
 {
     /// <summary>RFC 5034 section 4: an AUTH command line (CRLF included) longer than this must leave the initial response for later.</summary>
-    private const int MaxAuthLine = 255;
+    int ISaslWire.MaxAuthLine => 255;
 
-    /// <summary>
-    /// AUTH (RFC 5034): the initial response goes on the AUTH line when the line stays within 255 octets,
-    /// else after the server's empty challenge. A mechanism that rejects a challenge cancels with "*".
-    /// </summary>
-    private async ValueTask SaslAsync<TIo>(SaslMechanism mechanism, CancellationToken cancellationToken)
-        where TIo : IIo
+    async ValueTask<SaslStep> ISaslWire.StartAsync<TIo>(string mechanism, string? initialResponse, CancellationToken cancellationToken)
     {
-        var shown = $"AUTH {mechanism.Name}";
-        var command = shown;
-        var pendingInitial = mechanism.InitialResponse();
-        if (pendingInitial is not null)
-        {
-            var encoded = pendingInitial.Length == 0 ? "=" : Convert.ToBase64String(pendingInitial);
-            if (command.Length + 1 + encoded.Length + 2 <= MaxAuthLine)
-            {
-                command += " " + encoded;
-                shown += " " + Transcript.Redacted;
-                pendingInitial = null;
-            }
-        }
-
-        await SendAsync<TIo>(command, shown, cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            var line = await _connection.ReadLineAsync<TIo>(cancellationToken).ConfigureAwait(false);
-            if (!IsContinuation(line.Span))
-            {
-                var reply = Pop3Reply.Parse(line.Span, shown);
-                if (!reply.IsOk)
-                {
-                    throw Refused(reply, shown);
-                }
-
-                try
-                {
-                    mechanism.Completed();
-                }
-                catch (MailAuthenticationException)
-                {
-                    // The server let us in without proving who it is: the session cannot be trusted.
-                    Close();
-                    throw;
-                }
-
-                return;
-            }
-
-            byte[] response;
-            try
-            {
-                var challenge = DecodeChallenge(line.Span, mechanism.Name);
-                if (pendingInitial is not null && challenge.Length == 0)
-                {
-                    response = pendingInitial;
-                    pendingInitial = null;
-                }
-                else
-                {
-                    response = mechanism.Respond(challenge);
-                }
-            }
-            catch (MailAuthenticationException)
-            {
-                await CancelSaslAsync<TIo>(shown, cancellationToken).ConfigureAwait(false);
-                throw;
-            }
-
-            await SendAsync<TIo>(Convert.ToBase64String(response), Transcript.Redacted, cancellationToken).ConfigureAwait(false);
-        }
+        var shown = $"AUTH {mechanism}";
+        var command = initialResponse is null ? shown : $"{shown} {initialResponse}";
+        await SendAsync<TIo>(command, initialResponse is null ? shown : $"{shown} {Transcript.Redacted}", cancellationToken).ConfigureAwait(false);
+        return await ReadSaslStepAsync<TIo>(shown, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask CancelSaslAsync<TIo>(string shown, CancellationToken cancellationToken)
+    async ValueTask<SaslStep> ISaslWire.RespondAsync<TIo>(string response, CancellationToken cancellationToken)
+    {
+        var shown = response == "*" ? "*" : Transcript.Redacted;
+        await SendAsync<TIo>(response, shown, cancellationToken).ConfigureAwait(false);
+        return await ReadSaslStepAsync<TIo>("AUTH", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A challenge is "+ base64" (or a bare "+"); "+OK" and "-ERR" are status lines.</summary>
+    private async ValueTask<SaslStep> ReadSaslStepAsync<TIo>(string shown, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        await SendAsync<TIo>("*", null, cancellationToken).ConfigureAwait(false);
-        var reply = await ReadReplyAsync<TIo>(shown + " (cancelled)", cancellationToken).ConfigureAwait(false);
+        _connection.BeginReply(shown, _options.CommandTimeout, ReplyBudget.StatusLine(_options.MaxLineLength));
+        var line = await _connection.ReadLineAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        var span = line.Span;
+        if (span.Length >= 1 && span[0] == '+' && (span.Length == 1 || span[1] == ' '))
+        {
+            return SaslStep.Challenge(span.Length > 2 ? Encoding.ASCII.GetString(span[2..]) : "", Encoding.ASCII.GetString(span));
+        }
+
+        var reply = Pop3Reply.Parse(span, shown);
         if (reply.IsOk)
         {
-            Close();
-            throw new MailProtocolException($"The POP3 server {Host} accepted a cancelled {shown} exchange.");
+            return SaslStep.Success(reply.ToString());
         }
-    }
 
-    /// <summary>A SASL challenge line is "+ base64" (or a bare "+"); "+OK" is a status line.</summary>
-    private static bool IsContinuation(ReadOnlySpan<byte> line)
-        => line.Length >= 1 && line[0] == '+' && (line.Length == 1 || line[1] == ' ');
-
-    private static byte[] DecodeChallenge(ReadOnlySpan<byte> line, string mechanism)
-    {
-        var text = line.Length > 2 ? Encoding.ASCII.GetString(line[2..]).Trim() : "";
-        try
-        {
-            return Convert.FromBase64String(text);
-        }
-        catch (FormatException e)
-        {
-            throw new MailAuthenticationException($"The POP3 server sent a {mechanism} challenge that is not base64.", e) { Mechanism = mechanism };
-        }
+        var refusal = Refused(reply, shown);
+        return new SaslStep(SaslStepKind.Failure, reply.Text, reply.ToString(), null, refusal.IsTransient, refusal);
     }
 }

@@ -20,28 +20,29 @@ namespace NetComm.Pop3.Internal;
 /// </summary>
 internal sealed partial class Pop3Session : IDisposable
 {
-    /// <summary>Lines a multi-line listing may have: far more than any maildrop, far less than memory allows.</summary>
-    private const int MaxListingLines = 5_000_000;
-
     private readonly Pop3ClientOptions _options;
     private readonly ILogger _logger;
     private readonly MailConnection _connection;
+    private readonly MailSessionGate _gate;
     private readonly SortedSet<int> _pendingDeletions = [];
     private readonly Dictionary<int, long> _sizes = [];
     private bool _closed;
 
-    private Pop3Session(Pop3ClientOptions options, ILogger logger, MailConnection connection, string greeting)
+    private Pop3Session(Pop3ClientOptions options, ILogger logger, MailConnection connection, MailSessionGate gate, Pop3Reply greeting)
     {
         _options = options;
         _logger = logger;
         _connection = connection;
+        _gate = gate;
         Greeting = greeting;
-        ApopTimestamp = ApopDigest.TimestampOf(greeting);
+        ApopTimestamp = ApopDigest.TimestampOf(greeting.Text);
         Capabilities = Pop3Capabilities.None(ApopTimestamp is not null);
     }
 
-    /// <summary>The greeting's text after <c>+OK</c>.</summary>
-    public string Greeting { get; }
+    /// <summary>The greeting.</summary>
+    public Pop3Reply Greeting { get; }
+
+    public MailConnection Connection => _connection;
 
     /// <summary>The APOP timestamp of the greeting (with its angle brackets), or null.</summary>
     public string? ApopTimestamp { get; }
@@ -52,7 +53,7 @@ internal sealed partial class Pop3Session : IDisposable
     /// <summary>The capabilities read before STLS, or null when there was no STLS.</summary>
     public Pop3Capabilities? CapabilitiesBeforeTls { get; private set; }
 
-    public bool IsAuthenticated { get; private set; }
+    public bool IsAuthenticated => _gate.State is MailSessionState.Authenticated or MailSessionState.InTransaction;
 
     /// <summary>The login method that succeeded (a SASL name, APOP or USER).</summary>
     public string? AuthenticationMechanism { get; private set; }
@@ -73,33 +74,50 @@ internal sealed partial class Pop3Session : IDisposable
     public bool IsPipelining => _options.UsePipelining && Capabilities.Pipelining;
 
     /// <summary>Closes the connection; whatever was pending is dropped (without QUIT the server deletes nothing).</summary>
-    public void Close()
-    {
-        _closed = true;
-        _connection.Dispose();
-    }
-
-    public void Dispose() => Close();
-
-    /// <summary>Logs the failure that ends this session and closes it.</summary>
-    public void Fail(Exception error)
+    public void Close(MailSessionState state = MailSessionState.Disconnected)
     {
         if (_closed)
         {
             return;
         }
 
-        Pop3Log.ConnectionFailed(_logger, error, Host, _pendingDeletions.Count);
-        Close();
+        _closed = true;
+        _connection.Dispose();
+        _gate.MoveTo(state);
+        MailProtocol.Pop3.LogDisconnected(_logger, Host, _options.EffectivePort);
+    }
+
+    public void Dispose() => Close();
+
+    /// <summary>Logs the failure that ends this session and closes it.</summary>
+    public void Fail(Exception? error)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        if (error is not null and not OperationCanceledException)
+        {
+            var pending = _pendingDeletions.Count;
+            MailProtocol.Pop3.LogSessionFailed(_logger, Host, _options.EffectivePort, error, pending > 0 ? $"; {pending} pending deletion(s) were not committed" : "");
+        }
+
+        Close(MailSessionState.Broken);
     }
 
     private ValueTask SendAsync<TIo>(string command, string? shown, CancellationToken cancellationToken)
         where TIo : IIo
         => _connection.WriteCommandAsync<TIo>(command, shown, cancellationToken);
 
+    /// <summary>
+    /// Reads the status line of the reply to <paramref name="shownCommand"/>. Its deadline (the command timeout)
+    /// also covers a multi-line body that follows, read with <see cref="ReadListingAsync"/>.
+    /// </summary>
     private async ValueTask<Pop3Reply> ReadReplyAsync<TIo>(string shownCommand, CancellationToken cancellationToken)
         where TIo : IIo
     {
+        _connection.BeginReply(shownCommand, _options.CommandTimeout, ReplyBudget.StatusLine(_options.MaxLineLength));
         var line = await _connection.ReadLineAsync<TIo>(cancellationToken).ConfigureAwait(false);
         return Pop3Reply.Parse(line.Span, shownCommand);
     }
@@ -127,18 +145,15 @@ internal sealed partial class Pop3Session : IDisposable
 
     /// <summary>
     /// Reads the lines of a multi-line listing (CAPA, LIST, UIDL) up to the "." line, each bounded by
-    /// <see cref="MailClientOptions.MaxLineLength"/>, with the stuffed leading dot removed.
+    /// <see cref="MailClientOptions.MaxLineLength"/>, the whole by <paramref name="budget"/> and by the deadline
+    /// of the reply's status line, with the stuffed leading dot removed.
     /// </summary>
-    private async ValueTask ReadListingAsync<TIo>(string command, LineHandler onLine, CancellationToken cancellationToken)
+    private async ValueTask ReadListingAsync<TIo>(ReplyBudget budget, LineHandler onLine, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        for (var count = 0; ; count++)
+        _connection.WidenReply(budget);
+        while (true)
         {
-            if (count > MaxListingLines)
-            {
-                throw new MailProtocolException($"The POP3 server's reply to {command} goes on past {MaxListingLines:N0} lines.");
-            }
-
             var line = await _connection.ReadLineAsync<TIo>(cancellationToken).ConfigureAwait(false);
             var span = line.Span;
             if (span.Length > 0 && span[0] == '.')
@@ -155,21 +170,13 @@ internal sealed partial class Pop3Session : IDisposable
         }
     }
 
-    private async ValueTask<List<string>> ReadListingLinesAsync<TIo>(string command, CancellationToken cancellationToken)
+    /// <summary>A small listing (CAPA) as strings, under the same budget as an SMTP reply.</summary>
+    private async ValueTask<List<string>> ReadListingLinesAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
     {
         var lines = new List<string>();
-        await ReadListingAsync<TIo>(command, line => lines.Add(Encoding.UTF8.GetString(line)), cancellationToken).ConfigureAwait(false);
+        await ReadListingAsync<TIo>(new ReplyBudget(_options.MaxReplyLines, _options.MaxReplyBytes), line => lines.Add(Encoding.UTF8.GetString(line)), cancellationToken).ConfigureAwait(false);
         return lines;
-    }
-
-    /// <summary>Rejects argument text that would end the command line early and smuggle in another command.</summary>
-    private static void CheckCommandArgument(string value, string name)
-    {
-        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
-        {
-            throw new ArgumentException($"The {name} must not contain CR, LF or NUL.", name);
-        }
     }
 
     private delegate void LineHandler(ReadOnlySpan<byte> line);

@@ -8,6 +8,7 @@ using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
+using NetComm.Transport;
 
 namespace NetComm.Smtp.Protocol;
 
@@ -17,12 +18,7 @@ internal sealed partial class SmtpEngine
     public async ValueTask<SmtpSendResult> SendAsync<TIo>(SmtpContent content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        ArgumentNullException.ThrowIfNull(envelope);
-        if (envelope.Recipients.Count == 0)
-        {
-            throw new ArgumentException("The envelope has no recipients.", nameof(envelope));
-        }
-
+        var stateBefore = Gate.State;
         _ = Live;
         using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
         using var owned = content;
@@ -41,9 +37,26 @@ internal sealed partial class SmtpEngine
             commands.Add("DATA");
         }
 
+        Gate.MoveTo(MailSessionState.InTransaction);
+        try
+        {
+            return await TransactAsync<TIo>(content, envelope, progress, plan, commands, dataInBatch, scope, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Gate.State == MailSessionState.InTransaction)
+            {
+                Gate.MoveTo(stateBefore);
+            }
+        }
+    }
+
+    private async ValueTask<SmtpSendResult> TransactAsync<TIo>(SmtpContent content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, TransferPlan plan, List<string> commands, bool dataInBatch, MailTelemetry.OperationScope scope, CancellationToken cancellationToken)
+        where TIo : IIo
+    {
         var replies = await ExchangeAsync<TIo>(commands, plan.Pipelining, cancellationToken).ConfigureAwait(false);
         var recipients = RecipientResults(envelope, replies);
-        var dataReply = dataInBatch ? replies[^1] : null;
+        var dataReply = dataInBatch && replies.Count == commands.Count ? replies[^1] : null;
         await CheckEnvelopeAsync<TIo>(envelope, plan, replies[0], recipients, dataReply, cancellationToken).ConfigureAwait(false);
 
         if (!plan.Chunking)
@@ -62,7 +75,8 @@ internal sealed partial class SmtpEngine
 
     private List<SmtpRecipientResult> RecipientResults(SmtpEnvelope envelope, List<SmtpReply> replies)
     {
-        var recipients = envelope.Recipients.Select((r, i) => new SmtpRecipientResult(r.Address, replies[i + 1])).ToList();
+        // Only recipients a RCPT was sent for have a result: without pipelining, a refused sender stops the rest.
+        var recipients = envelope.Recipients.Take(replies.Count - 1).Select((r, i) => new SmtpRecipientResult(r.Address, replies[i + 1])).ToList();
         foreach (var refused in recipients.Where(r => !r.Accepted))
         {
             SmtpLog.RecipientRejected(_logger, refused.Address, refused.Reply.Code, refused.Reply.Text);
@@ -191,7 +205,7 @@ internal sealed partial class SmtpEngine
             await Live.WriteCommandsAsync<TIo>(commands, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < commands.Count; i++)
             {
-                replies.Add(await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false));
+                replies.Add(await ReadReplyAsync<TIo>(commands[i], cancellationToken).ConfigureAwait(false));
             }
 
             return replies;
@@ -203,8 +217,7 @@ internal sealed partial class SmtpEngine
             replies.Add(reply);
             if (replies.Count == 1 && !reply.IsSuccess)
             {
-                // Without a sender there is no transaction: the recipients would only collect 503s.
-                replies.AddRange(commands.Skip(1).Select(_ => reply));
+                // Without a sender there is no transaction: the recipients would only collect 503s, so none is sent.
                 break;
             }
         }
@@ -223,8 +236,7 @@ internal sealed partial class SmtpEngine
         await content.WriteToAsync<TIo>(writer, plan.SmtpUtf8, cancellationToken).ConfigureAwait(false);
         await writer.FinishAsync<TIo>(cancellationToken).ConfigureAwait(false);
 
-        // From here the server may have the whole message: a lost reply is "unknown", not "not sent".
-        Live.SetReadTimeout(_options.DataTimeout);
+        // From here the server may have the whole message: a lost or garbled reply is "unknown", not "not sent".
         try
         {
             SmtpReply? failure = null;
@@ -232,7 +244,7 @@ internal sealed partial class SmtpEngine
             var pending = plan.Chunking ? writer.PendingChunkReplies : 1;
             do
             {
-                last = await ReadReplyAsync<TIo>(cancellationToken, finalReply: true).ConfigureAwait(false);
+                last = await ReadReplyAsync<TIo>(plan.Chunking ? "BDAT" : "the end of the message", cancellationToken, finalReply: true).ConfigureAwait(false);
                 if (!last.IsSuccess)
                 {
                     failure ??= last;
@@ -242,17 +254,16 @@ internal sealed partial class SmtpEngine
 
             return (failure ?? last, writer.BytesWritten);
         }
-        catch (Exception e) when (e is MailProtocolException or TimeoutException or IOException)
+        catch (Exception e) when (e is MailProtocolException or TimeoutException or IOException or TransportException)
         {
-            Break();
+            // Say what happened (silence, a garbled reply, a lost connection), not a guess; the outcome is what is unknown.
             SmtpLog.DeliveryUnknown(_logger, _options.Host, e.Message);
             throw new SmtpDeliveryUnknownException(
-                $"The connection to {_options.Host} failed after the message was sent and before the server confirmed it: it may or may not have been accepted. ({e.Message})",
-                e);
-        }
-        finally
-        {
-            _connection?.SetReadTimeout(_options.CommandTimeout);
+                $"The message was sent to {_options.Host}, but its outcome is unknown: {e.Message} The server may or may not have accepted it; the connection was closed.",
+                e)
+            {
+                ServerReply = (e as MailException)?.ServerReply,
+            };
         }
     }
 
@@ -263,7 +274,7 @@ internal sealed partial class SmtpEngine
         if (dataReply?.Code == 354)
         {
             await Live.WriteAsync<TIo>(".\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+            await ReadReplyAsync<TIo>(".", cancellationToken).ConfigureAwait(false);
         }
 
         await ResetQuietlyAsync<TIo>(cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
@@ -12,8 +11,9 @@ using NetComm.Mail.Internal;
 namespace NetComm.Smtp.Protocol;
 
 /// <summary>
-/// The SMTP protocol engine: session state and every conversation step, written once and driven by both
-/// the synchronous and asynchronous public API through the <see cref="IIo"/> adapter.
+/// The SMTP protocol engine: every conversation step, written once and driven by both the synchronous and
+/// asynchronous public API through the <see cref="IIo"/> adapter. Session rules (one operation at a time,
+/// state checks, what a failure does to the session) live in <see cref="MailSessionGate"/>, shared with POP3.
 /// </summary>
 internal sealed partial class SmtpEngine : IDisposable
 {
@@ -29,11 +29,11 @@ internal sealed partial class SmtpEngine : IDisposable
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         _transportForTests = transportForTests;
+        Gate = new MailSessionGate(MailProtocol.Smtp, options, () => _connection, Break);
     }
 
-    public bool IsConnected => _connection is not null;
-
-    public bool IsAuthenticated { get; private set; }
+    /// <summary>The session's state and the runner of every public operation.</summary>
+    public MailSessionGate Gate { get; }
 
     public SmtpCapabilities Capabilities { get; private set; } = SmtpCapabilities.None;
 
@@ -46,49 +46,39 @@ internal sealed partial class SmtpEngine : IDisposable
     public async ValueTask ConnectAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
     {
-        if (_connection is not null)
-        {
-            throw new InvalidOperationException("The SMTP client is already connected.");
-        }
-
         using var scope = MailTelemetry.Start("smtp", "connect", _options.Host, _options.EffectivePort);
         _connection = _transportForTests?.Invoke()
-            ?? await MailConnection.ConnectAsync<TIo>(_options, "SMTP", cancellationToken).ConfigureAwait(false);
-        Greeting = await ReadGreetingAsync<TIo>(cancellationToken).ConfigureAwait(false);
+            ?? await MailConnection.ConnectAsync<TIo>(_options, MailProtocol.Smtp, cancellationToken).ConfigureAwait(false);
+        Gate.MoveTo(_connection.IsTls ? MailSessionState.Secured : MailSessionState.Connected);
+        Greeting = await ReadReplyAsync<TIo>(MailConnection.Greeting, cancellationToken).ConfigureAwait(false);
         if (Greeting.Code != 220)
         {
-            var refusal = Greeting;
-            Break();
-            throw new SmtpCommandException($"The SMTP server refused service: {refusal}", SmtpErrorCode.ServiceNotAvailable, refusal);
+            throw new SmtpCommandException($"The SMTP server refused service: {Greeting}", SmtpErrorCode.ServiceNotAvailable, Greeting) { EndsSession = true };
         }
 
         await HelloAsync<TIo>(cancellationToken).ConfigureAwait(false);
-        var mode = _options.EffectiveTlsMode;
-        if (!Live.IsTls && mode is TlsMode.StartTlsRequired or TlsMode.StartTlsWhenAvailable)
+        var upgraded = await StartTlsNegotiation.RunAsync<TIo>(
+            Live,
+            _options,
+            _logger,
+            Capabilities.Supports(SmtpExtensions.StartTls),
+            async token =>
+            {
+                var reply = await CommandAsync<TIo>("STARTTLS", null, token).ConfigureAwait(false);
+                return reply.Code == 220 ? null : reply.ToString();
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (upgraded)
         {
-            await StartTlsAsync<TIo>(mode == TlsMode.StartTlsRequired, cancellationToken).ConfigureAwait(false);
+            // RFC 3207: everything learned before TLS is discarded, and the client says hello again.
+            Gate.MoveTo(MailSessionState.Secured);
+            _mechanismsBeforeTls = Capabilities.AuthenticationMechanisms;
+            Capabilities = SmtpCapabilities.None;
+            await HelloAsync<TIo>(cancellationToken).ConfigureAwait(false);
         }
 
-        SmtpLog.Connected(_logger, _options.Host, _options.EffectivePort, Live.IsTls ? Live.Tcp.TlsProtocol.ToString() : "none");
+        MailProtocol.Smtp.LogConnected(_logger, _options.Host, _options.EffectivePort, Live.TlsSummary);
         scope.Succeed();
-    }
-
-    private async ValueTask<SmtpReply> ReadGreetingAsync<TIo>(CancellationToken cancellationToken)
-        where TIo : IIo
-    {
-        try
-        {
-            return await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException e) when (!Live.IsTls)
-        {
-            // A server on an implicit-TLS port waits for our ClientHello and never greets in plaintext.
-            throw new TlsModeMismatchException(
-                $"{_options.Host}:{_options.EffectivePort} sent no greeting within {_options.CommandTimeout.TotalSeconds:0.#} s. " +
-                "If the port expects TLS from the first byte (usually 465), use TlsMode.ImplicitTls.",
-                TlsMode.ImplicitTls,
-                e);
-        }
     }
 
     private async ValueTask HelloAsync<TIo>(CancellationToken cancellationToken)
@@ -112,44 +102,7 @@ internal sealed partial class SmtpEngine : IDisposable
             }
         }
 
-        throw new SmtpCommandException($"The SMTP server refused EHLO and HELO: {reply}", SmtpErrorCode.CommandRejected, reply);
-    }
-
-    private async ValueTask StartTlsAsync<TIo>(bool required, CancellationToken cancellationToken)
-        where TIo : IIo
-    {
-        if (!Capabilities.Supports(SmtpExtensions.StartTls))
-        {
-            if (required)
-            {
-                throw new MailSecurityException(
-                    $"The SMTP server {_options.Host}:{_options.EffectivePort} does not offer STARTTLS, and TLS is required; nothing was sent. " +
-                    "If the port expects TLS from the first byte (usually 465), use TlsMode.ImplicitTls.");
-            }
-
-            SmtpLog.TlsNotAvailable(_logger, _options.Host, _options.EffectivePort);
-            Live.Transcript.Note("STARTTLS not offered: continuing WITHOUT TLS (StartTlsWhenAvailable)");
-            return;
-        }
-
-        var reply = await CommandAsync<TIo>("STARTTLS", null, cancellationToken).ConfigureAwait(false);
-        if (reply.Code != 220)
-        {
-            if (required)
-            {
-                throw new MailSecurityException($"The SMTP server refused STARTTLS ({reply}), and TLS is required; nothing was sent.") { ServerReply = reply.ToString() };
-            }
-
-            SmtpLog.TlsNotAvailable(_logger, _options.Host, _options.EffectivePort);
-            return;
-        }
-
-        await Live.StartTlsAsync<TIo>(cancellationToken).ConfigureAwait(false);
-
-        // RFC 3207: everything learned before TLS is discarded, and the client says hello again.
-        _mechanismsBeforeTls = Capabilities.AuthenticationMechanisms;
-        Capabilities = SmtpCapabilities.None;
-        await HelloAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        throw new SmtpCommandException($"The SMTP server refused EHLO and HELO: {reply}", SmtpErrorCode.CommandRejected, reply) { EndsSession = true };
     }
 
     public async ValueTask NoopAsync<TIo>(CancellationToken cancellationToken)
@@ -160,19 +113,22 @@ internal sealed partial class SmtpEngine : IDisposable
         where TIo : IIo
         => Expect(await CommandAsync<TIo>("RSET", null, cancellationToken).ConfigureAwait(false), 250, "RSET");
 
+    /// <summary>QUIT, then close; the session ends whatever the server answers.</summary>
     public async ValueTask QuitAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
     {
+        if (_connection is null)
+        {
+            return;
+        }
+
         try
         {
-            if (_connection is not null)
-            {
-                await CommandAsync<TIo>("QUIT", null, cancellationToken).ConfigureAwait(false);
-            }
+            await CommandAsync<TIo>("QUIT", null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Break();
+            Close(MailSessionState.Disconnected);
         }
     }
 
@@ -181,12 +137,13 @@ internal sealed partial class SmtpEngine : IDisposable
         where TIo : IIo
     {
         await Live.WriteCommandAsync<TIo>(command, shown, cancellationToken).ConfigureAwait(false);
-        return await ReadReplyAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        return await ReadReplyAsync<TIo>(shown ?? command, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<SmtpReply> ReadReplyAsync<TIo>(CancellationToken cancellationToken, bool finalReply = false)
+    /// <summary>Reads the reply to <paramref name="replyTo"/> under the command timeout (the data timeout for the reply to a message).</summary>
+    private ValueTask<SmtpReply> ReadReplyAsync<TIo>(string replyTo, CancellationToken cancellationToken, bool finalReply = false)
         where TIo : IIo
-        => SmtpReplyReader.ReadAsync<TIo>(Live, _options, finalReply ? _options.DataTimeout : _options.CommandTimeout, cancellationToken);
+        => SmtpReplyReader.ReadAsync<TIo>(Live, _options, replyTo, finalReply ? _options.DataTimeout : _options.CommandTimeout, cancellationToken);
 
     private static void Expect(SmtpReply reply, int code, string command)
     {
@@ -196,18 +153,28 @@ internal sealed partial class SmtpEngine : IDisposable
         }
     }
 
-    /// <summary>Closes the connection; the one place a session ends, whatever the reason.</summary>
-    public void Break()
+    /// <summary>Ends the session after a failure: the one place a broken session is closed and logged.</summary>
+    public void Break(Exception? reason)
+    {
+        if (reason is not null && _connection is not null && reason is not OperationCanceledException)
+        {
+            MailProtocol.Smtp.LogSessionFailed(_logger, _options.Host, _options.EffectivePort, reason);
+        }
+
+        Close(MailSessionState.Broken);
+    }
+
+    private void Close(MailSessionState state)
     {
         var connection = Interlocked.Exchange(ref _connection, null);
         if (connection is not null)
         {
             connection.Dispose();
-            IsAuthenticated = false;
             Capabilities = SmtpCapabilities.None;
-            SmtpLog.Disconnected(_logger, _options.Host, _options.EffectivePort);
+            Gate.MoveTo(state);
+            MailProtocol.Smtp.LogDisconnected(_logger, _options.Host, _options.EffectivePort);
         }
     }
 
-    public void Dispose() => Break();
+    public void Dispose() => Close(MailSessionState.Disconnected);
 }

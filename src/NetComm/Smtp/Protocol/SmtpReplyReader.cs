@@ -16,32 +16,12 @@ namespace NetComm.Smtp.Protocol;
 /// </summary>
 internal static class SmtpReplyReader
 {
-    public static async ValueTask<SmtpReply> ReadAsync<TIo>(MailConnection connection, SmtpClientOptions options, TimeSpan budget, CancellationToken cancellationToken)
+    /// <summary>Reads the reply to <paramref name="replyTo"/> (a command, or the greeting) under one deadline and the reply budget.</summary>
+    public static async ValueTask<SmtpReply> ReadAsync<TIo>(MailConnection connection, SmtpClientOptions options, string replyTo, TimeSpan timeout, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        connection.BeginReply(budget);
-        try
-        {
-            var reply = await ReadLinesAsync<TIo>(connection, options, cancellationToken).ConfigureAwait(false);
-            if (reply.Code == 421)
-            {
-                // RFC 5321 3.8: the server is shutting the channel; nothing more will be read or written.
-                throw new MailProtocolException($"The SMTP server {connection.Host} is closing the connection: {reply}") { ServerReply = reply.ToString() };
-            }
-
-            return reply;
-        }
-        finally
-        {
-            connection.EndReply();
-        }
-    }
-
-    private static async ValueTask<SmtpReply> ReadLinesAsync<TIo>(MailConnection connection, SmtpClientOptions options, CancellationToken cancellationToken)
-        where TIo : IIo
-    {
+        using var reply = connection.BeginReply(replyTo, timeout, new ReplyBudget(options.MaxReplyLines, options.MaxReplyBytes));
         var code = -1;
-        var total = 0;
         var lines = new List<string>(1);
         while (true)
         {
@@ -57,17 +37,20 @@ internal static class SmtpReplyReader
             }
 
             lines.Add(text);
-            total += line.Length;
             if (!more)
             {
-                return new SmtpReply(code, lines);
-            }
-
-            if (lines.Count >= options.MaxReplyLines || total > options.MaxReplyBytes)
-            {
-                throw Broken(connection, $"a reply exceeded {options.MaxReplyLines} lines or {options.MaxReplyBytes} bytes");
+                break;
             }
         }
+
+        var result = new SmtpReply(code, lines);
+        if (code == 421)
+        {
+            // RFC 5321 3.8: the server is shutting the channel; nothing more will be read or written.
+            throw new MailProtocolException($"The SMTP server {connection.Host} is closing the connection: {result}") { ServerReply = result.ToString() };
+        }
+
+        return result;
     }
 
     internal static (int Code, bool More, string Text) ParseLine(ReadOnlySpan<byte> line, MailConnection? connection)

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.ExceptionServices;
 
-namespace NetComm.Pop3.Internal;
+namespace NetComm.Mail.Internal;
 
 /// <summary>
 /// Carries an exception that did not come from the connection (a caller's callback, a message MimeKit could

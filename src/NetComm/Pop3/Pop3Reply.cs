@@ -2,13 +2,19 @@ using System;
 using System.Text;
 using NetComm.Mail;
 
-namespace NetComm.Pop3.Internal;
+namespace NetComm.Pop3;
 
-/// <summary>One POP3 status line: <c>+OK text</c> or <c>-ERR [CODE] text</c>.</summary>
-internal readonly record struct Pop3Reply(bool IsOk, string Text, string? ResponseCode)
+/// <summary>One POP3 status line: <c>+OK text</c> or <c>-ERR [CODE] text</c> (the greeting is one).</summary>
+/// <param name="IsOk">Whether the line is <c>+OK</c>.</param>
+/// <param name="Text">The text after <c>+OK</c> or <c>-ERR</c>.</param>
+/// <param name="ResponseCode">The RFC 2449 response code of a <c>-ERR</c> (for example <c>IN-USE</c>), upper-cased, or null.</param>
+public readonly record struct Pop3Reply(bool IsOk, string Text, string? ResponseCode)
 {
+    /// <summary>The line as the server sent it, without CRLF.</summary>
+    public override string ToString() => (IsOk ? "+OK" : "-ERR") + (Text.Length > 0 ? " " + Text : "");
+
     /// <summary>Parses a status line; anything but +OK/-ERR is a protocol error (the caller closes the connection).</summary>
-    public static Pop3Reply Parse(ReadOnlySpan<byte> line, string command)
+    internal static Pop3Reply Parse(ReadOnlySpan<byte> line, string command)
     {
         if (StartsWithWord(line, "+OK"u8))
         {
@@ -25,9 +31,10 @@ internal readonly record struct Pop3Reply(bool IsOk, string Text, string? Respon
     }
 
     /// <summary>The refusal as the exception the public API promises.</summary>
-    public Pop3CommandException ToException(string shownCommand, int? messageNumber = null)
+    internal Pop3CommandException ToException(string shownCommand, int? messageNumber = null, bool endsSession = false)
         => new($"The POP3 server refused {shownCommand}: -ERR {Text}")
         {
+            EndsSession = endsSession,
             ServerReply = "-ERR " + Text,
             Command = shownCommand,
             ResponseCode = ResponseCode,
