@@ -1,0 +1,363 @@
+using System.Diagnostics;
+using System.Text;
+using NetComm.Mail;
+using NetComm.Tests.Pop3.Fixtures;
+using NetComm.Tests.Support;
+using NetComm.Transport;
+using static NetComm.Tests.Mail.SessionScript;
+
+namespace NetComm.Tests.Mail;
+
+/// <summary>
+/// The rules every mail session follows, written once and run against SMTP and POP3, sync and async, over real
+/// loopback sockets: one deadline per reply, small budgets for capability lists, credentials that cannot break a
+/// command line, a malformed challenge cancelled with the session kept, caller mistakes that cost nothing, one
+/// operation at a time, and TLS-mode mix-ups diagnosed only when bytes prove them.
+/// </summary>
+[TestFixture]
+public class SessionRulesTests
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(1);
+
+    [Test]
+    public async Task A_drip_fed_greeting_times_out_at_the_command_timeout([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => Drip(c, p.GreetingLine + "\r\n", TimeSpan.FromMilliseconds(150)));
+        using var client = p.Create(p.Options(server, TlsMode.None, s_deadline));
+
+        var watch = Stopwatch.StartNew();
+        var error = Assert.ThrowsAsync<TimeoutException>(() => client.Connect(mode));
+
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(6)), "one deadline for the whole greeting, not one per byte");
+        Assert.That(error!.Message, Does.Contain(p.Name).And.Contain($"localhost:{server.LocalEndPoint.Port}").And.Contain("greeting").And.Contain("1 s").And.Contain("bytes had arrived"));
+        Assert.That(error.Message, Does.Not.Contain(" 0 bytes had arrived"), "bytes did arrive");
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+    }
+
+    [Test]
+    public async Task A_drip_fed_reply_times_out_naming_the_command([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            p.ServeLogin(c);
+            Expect(c, "NOOP");
+            Drip(c, p.OkLine + " and a long tail that never ends in time\r\n", TimeSpan.FromMilliseconds(150));
+        });
+        using var client = p.Create(p.Options(server, TlsMode.None, s_deadline));
+        await client.Connect(mode);
+        await client.Authenticate(mode, new MailCredentials("alice", "secret"));
+
+        var watch = Stopwatch.StartNew();
+        var error = Assert.ThrowsAsync<TimeoutException>(() => client.Noop(mode));
+
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(6)));
+        Assert.That(error!.Message, Does.Contain(p.Name).And.Contain("reply to NOOP").And.Contain("1 s").And.Contain("bytes had arrived"));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test]
+    public void A_silent_server_is_a_timeout_that_names_both_likely_causes([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => c.ReadLine());
+        using var client = p.Create(p.Options(server, TlsMode.StartTlsRequired, s_deadline));
+
+        var error = Assert.ThrowsAsync<TimeoutException>(() => client.Connect(mode));
+
+        Assert.That(error!.Message, Does.Contain("0 bytes had arrived").And.Contain("slow").And.Contain("TlsMode.ImplicitTls"));
+    }
+
+    [Test]
+    public void An_oversized_capability_list_is_refused_early([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        var flood = Enumerable.Range(0, 100_000).Select(i => $"X-FLOOD-{i} {new string('x', 60)}");
+        using var server = Serve(c =>
+        {
+            c.WriteLine(p.GreetingLine);
+            p.ServeCapabilities(c, flood, []);
+        });
+        using var client = p.Create(p.Options(server, TlsMode.None));
+
+        var watch = Stopwatch.StartNew();
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => client.Connect(mode));
+
+        Assert.That(error!.Message, Does.Contain("exceeded").And.Contain("100 lines"));
+        Assert.That(watch.Elapsed, Is.LessThan(Timeouts.Wait));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+    }
+
+    private static IEnumerable<TestCaseData> CredentialCases()
+    {
+        foreach (var protocol in new[] { Protocol.Smtp, Protocol.Pop3 })
+        {
+            foreach (var method in SessionProtocol.For(protocol).LoginMethods)
+            {
+                // Token credentials have a user name and a token; password credentials a user, a password and an authorization id.
+                var fields = method == "XOAUTH2" ? new[] { "UserName", "AccessToken" } : new[] { "UserName", "Password", "AuthorizationId" };
+                foreach (var field in fields)
+                {
+                    foreach (var bad in new[] { "\0", "\r", "\n" })
+                    {
+                        foreach (var mode in new[] { IoMode.Sync, IoMode.Async })
+                        {
+                            yield return new TestCaseData(protocol, method, field, bad, mode)
+                                .SetName($"Bad_credential_{protocol}_{method}_{field}_{(int)bad[0]:X2}_{mode}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(CredentialCases))]
+    public async Task NUL_CR_and_LF_in_any_credential_field_are_refused_before_a_byte_is_sent(Protocol protocol, string method, string field, string bad, IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        var heard = new List<string>();
+        using var finished = new ManualResetEventSlim();
+        using var server = Serve(c =>
+        {
+            try
+            {
+                p.ServeConnect(c, method == "USER" ? [] : [method]);
+                Drain(c, heard, p.OkLine);
+            }
+            finally
+            {
+                finished.Set();
+            }
+        });
+        var options = p.Options(server, TlsMode.None);
+        using var client = p.Create(options);
+        await client.Connect(mode);
+
+        string Value(string name, string normal) => name == field ? normal + bad + "x" : normal;
+        var credentials = method == "XOAUTH2"
+            ? MailCredentials.FromAccessToken(Value("UserName", "alice"), Value("AccessToken", "token"))
+            : new MailCredentials(Value("UserName", "alice"), Value("Password", "secret")) { AuthorizationId = field == "AuthorizationId" ? Value(field, "boss") : null };
+
+        var error = Assert.ThrowsAsync<ArgumentException>(() => client.Authenticate(mode, credentials));
+
+        Assert.That(error!.Message, Does.Contain(field).And.Contain("nothing was sent"));
+        Assert.That(client.IsConnected, Is.True, "a caller mistake keeps the session");
+        client.Dispose();
+        Assert.That(finished.Wait(Timeouts.Wait), Is.True, "the server saw the client leave");
+        lock (heard)
+        {
+            Assert.That(heard.Where(l => !l.StartsWith("QUIT", StringComparison.Ordinal)), Is.Empty, "not a byte of the login went out");
+        }
+    }
+
+    [Test]
+    public async Task A_malformed_challenge_is_cancelled_and_the_session_goes_on([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        var heard = new List<string>();
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "LOGIN", "PLAIN");
+            Expect(c, "AUTH LOGIN", heard);
+            c.WriteLine(p.Challenge("%%% not base64 %%%"));
+            Expect(c, "*", heard);
+            c.WriteLine(p.AuthRefused);
+            p.ServeLogin(c);
+            Expect(c, "NOOP");
+            c.WriteLine(p.OkLine);
+            Expect(c, "QUIT");
+        });
+        var options = p.Options(server, TlsMode.None);
+        SetMechanism(options, "LOGIN");
+        using var client = p.Create(options);
+        await client.Connect(mode);
+
+        var error = Assert.ThrowsAsync<MailAuthenticationException>(() => client.Authenticate(mode, new MailCredentials("alice", "secret")));
+
+        Assert.That(error!.Message, Does.Contain("not base64"));
+        Assert.That(error.Mechanism, Is.EqualTo("LOGIN"));
+        Assert.That(error.EndsSession, Is.False);
+        Assert.That(client.IsConnected, Is.True);
+        Assert.That(heard, Does.Contain("*"), "the exchange was cancelled as RFC 4954 and RFC 5034 say");
+
+        SetMechanism(options, "PLAIN");
+        await client.Authenticate(mode, new MailCredentials("alice", "secret"));
+        await client.Noop(mode);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
+    }
+
+    [Test]
+    public async Task Caller_mistakes_keep_the_session([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            p.ServeLogin(c);
+            Expect(c, "NOOP");
+            c.WriteLine(p.OkLine);
+            Expect(c, "QUIT");
+        });
+        using var client = p.Create(p.Options(server, TlsMode.None));
+        await client.Connect(mode);
+
+        Assert.ThrowsAsync<InvalidOperationException>(() => client.Connect(mode), "connect twice");
+        Assert.ThrowsAsync<ArgumentNullException>(() => client.Authenticate(mode, null!));
+        if (protocol == Protocol.Pop3)
+        {
+            Assert.ThrowsAsync<InvalidOperationException>(() => client.Noop(mode), "POP3 has no NOOP before login");
+        }
+
+        using (var cancelled = new CancellationTokenSource())
+        {
+            cancelled.Cancel();
+            Assert.CatchAsync<OperationCanceledException>(() => client.Authenticate(mode, new MailCredentials("alice", "secret"), cancelled.Token), "cancelled before a byte went out");
+        }
+
+        Assert.That(client.IsConnected, Is.True);
+        await client.Authenticate(mode, new MailCredentials("alice", "secret"));
+        Assert.ThrowsAsync<InvalidOperationException>(() => client.Authenticate(mode, new MailCredentials("alice", "secret")), "already logged in");
+        await client.Noop(mode);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
+    }
+
+    [Test]
+    public async Task A_second_concurrent_call_fails_at_once_and_leaves_the_first_alone([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var noopArrived = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            p.ServeLogin(c);
+            Expect(c, "NOOP");
+            noopArrived.Set();
+            release.Wait(Timeouts.Wait);
+            c.WriteLine(p.OkLine);
+            Expect(c, "NOOP");
+            c.WriteLine(p.OkLine);
+            Expect(c, "QUIT");
+        });
+        using var client = p.Create(p.Options(server, TlsMode.None));
+        await client.Connect(mode);
+        await client.Authenticate(mode, new MailCredentials("alice", "secret"));
+
+        var first = Task.Run(() => client.Noop(mode));
+        Assert.That(noopArrived.Wait(Timeouts.Wait), Is.True);
+        var second = Assert.ThrowsAsync<InvalidOperationException>(() => client.Noop(mode));
+        Assert.That(second!.Message, Does.Contain("busy").And.Contain(p.Name));
+        release.Set();
+        await first;
+
+        await client.Noop(mode);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
+    }
+
+    [Test]
+    public async Task A_reply_that_breaks_the_protocol_closes_the_session([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            p.ServeLogin(c);
+            Expect(c, "NOOP");
+            c.WriteLine("garbage that is no reply");
+            c.ReadLine();
+        });
+        using var client = p.Create(p.Options(server, TlsMode.None));
+        await client.Connect(mode);
+        await client.Authenticate(mode, new MailCredentials("alice", "secret"));
+
+        Assert.ThrowsAsync<MailProtocolException>(() => client.Noop(mode));
+
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        var again = Assert.ThrowsAsync<InvalidOperationException>(() => client.Noop(mode));
+        Assert.That(again!.Message, Does.Contain("Connect again"));
+    }
+
+    [Test]
+    public void Implicit_tls_against_a_plaintext_greeting_says_to_use_starttls([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            c.WriteLine(p.GreetingLine);
+            c.ReadLine();
+        });
+        using var client = p.Create(p.Options(server, TlsMode.ImplicitTls));
+
+        var error = Assert.ThrowsAsync<TlsModeMismatchException>(() => client.Connect(mode));
+
+        Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.StartTlsRequired));
+        Assert.That(error.Message, Does.Contain(p.StartTlsVerb));
+    }
+
+    [Test]
+    public void A_tls_record_where_the_greeting_belongs_says_to_use_implicit_tls([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+
+        // A TLS alert record (what some implicit-TLS servers send a client that speaks first or waits too long).
+        using var server = Serve(c =>
+        {
+            c.Write([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, (byte)'\r', (byte)'\n']);
+            c.ReadLine();
+        });
+        using var client = p.Create(p.Options(server, TlsMode.StartTlsRequired, s_deadline));
+
+        var error = Assert.ThrowsAsync<TlsModeMismatchException>(() => client.Connect(mode));
+
+        Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.ImplicitTls));
+    }
+
+    [Test]
+    public void A_tls_record_without_a_line_end_is_recognised_when_the_greeting_times_out([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            c.Write([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+            c.ReadLine();
+        });
+        using var client = p.Create(p.Options(server, TlsMode.StartTlsRequired, s_deadline));
+
+        var error = Assert.ThrowsAsync<TlsModeMismatchException>(() => client.Connect(mode));
+
+        Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.ImplicitTls));
+    }
+
+    [Test]
+    public void A_stripped_starttls_fails_when_tls_is_required_and_nothing_secret_is_sent([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            c.ReadLine();
+        });
+        using var client = p.Create(p.Options(server, TlsMode.StartTlsRequired));
+
+        var error = Assert.ThrowsAsync<MailSecurityException>(() => client.Connect(mode));
+
+        Assert.That(error!.Message, Does.Contain($"did not offer {p.StartTlsVerb}").And.Contain("Nothing secret was sent"));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+    }
+
+    private static void SetMechanism(MailClientOptions options, string mechanism)
+    {
+        switch (options)
+        {
+            case NetComm.Smtp.SmtpClientOptions smtp:
+                smtp.AuthenticationMechanism = mechanism;
+                break;
+            case NetComm.Pop3.Pop3ClientOptions pop3:
+                pop3.AuthenticationMechanism = mechanism;
+                break;
+        }
+    }
+}
