@@ -97,7 +97,7 @@ internal static class MailTour
         await using (var pop3 = new Pop3Client(options))
         {
             await pop3.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            output.WriteLine($"POP3 welcome: +OK {pop3.Greeting}");
+            output.WriteLine($"POP3 welcome: {pop3.Greeting}");
             await pop3.AuthenticateAsync(credentials, cancellationToken).ConfigureAwait(false);
             var stat = await pop3.StatAsync(cancellationToken).ConfigureAwait(false);
             output.WriteLine($"Messages: {stat.Count}. Size: {stat.TotalSize}");

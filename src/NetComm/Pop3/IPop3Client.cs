@@ -23,7 +23,11 @@ namespace NetComm.Pop3;
 /// failure throws <see cref="MailAuthenticationException"/> (its inner <see cref="Pop3CommandException"/> holds the
 /// response code). A broken conversation throws <see cref="MailProtocolException"/> (or <see cref="TimeoutException"/> for
 /// our deadlines, <see cref="OperationCanceledException"/> for the caller's token) after closing the connection.</para>
-/// <para>Not thread-safe: one operation at a time (a second concurrent call throws <see cref="InvalidOperationException"/>).</para>
+/// <para><b>Batches</b> (several numbers) return a <see cref="Pop3BatchResult{T}"/> with one outcome per message, as SMTP
+/// reports one outcome per recipient; single-message calls throw their refusal.</para>
+/// <para>Not thread-safe: one operation at a time (a second concurrent call throws <see cref="InvalidOperationException"/>
+/// and leaves the first alone). Caller mistakes (bad arguments, wrong state, a token cancelled before anything was
+/// sent) throw before any I/O and keep the session.</para>
 /// </remarks>
 public interface IPop3Client : IDisposable, IAsyncDisposable
 {
@@ -61,7 +65,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     void Connect(CancellationToken cancellationToken = default);
 
     /// <summary>Connects, reads the greeting and capabilities, and negotiates TLS as <see cref="MailClientOptions.TlsMode"/> says.</summary>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task ConnectAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -75,14 +79,14 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <inheritdoc cref="Authenticate(MailCredentials, CancellationToken)"/>
     /// <param name="credentials">A password (any method) or an OAuth 2.0 access token (XOAUTH2).</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default);
 
     /// <summary>STAT: the number of messages and their total size.</summary>
     Pop3Stat Stat(CancellationToken cancellationToken = default);
 
     /// <summary>STAT: the number of messages and their total size.</summary>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<Pop3Stat> StatAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -92,7 +96,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     IReadOnlyList<Pop3ListEntry> List(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="List"/>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<IReadOnlyList<Pop3ListEntry>> ListAsync(CancellationToken cancellationToken = default);
 
     /// <summary>LIST n: one message's size in octets.</summary>
@@ -102,14 +106,14 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <summary>LIST n: one message's size in octets.</summary>
     /// <param name="number">The message number, 1-based.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<long> GetSizeAsync(int number, CancellationToken cancellationToken = default);
 
     /// <summary>UIDL: every message's number and unique id (checked against STAT like <see cref="List"/>).</summary>
     IReadOnlyList<Pop3UidEntry> Uidl(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Uidl"/>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<IReadOnlyList<Pop3UidEntry>> UidlAsync(CancellationToken cancellationToken = default);
 
     /// <summary>UIDL n: one message's unique id.</summary>
@@ -119,7 +123,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <summary>UIDL n: one message's unique id.</summary>
     /// <param name="number">The message number, 1-based.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<string> GetUidAsync(int number, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -129,7 +133,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     IReadOnlyList<Pop3MessageInfo> ListMessages(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="ListMessages"/>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<IReadOnlyList<Pop3MessageInfo>> ListMessagesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>TOP: the headers and the first <paramref name="bodyLines"/> lines of the body, parsed (0 for headers only).</summary>
@@ -141,7 +145,7 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="Top"/>
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="bodyLines">How many body lines the server should send.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<MimeMessage> TopAsync(int number, int bodyLines, CancellationToken cancellationToken = default);
 
     // Overloads on one name with an optional token, as the BCL does; nothing has shipped, so RS0026's binary-compatibility concern does not apply.
@@ -155,30 +159,31 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="Retrieve(int, IProgress{TransferProgress}, CancellationToken)"/>
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="progress">Receives bytes received out of the size LIST reports.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<MimeMessage> RetrieveAsync(int number, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// RETR for several messages, pipelined when the server allows, in the order given. When some are refused the
-    /// others are still downloaded and <see cref="Pop3BatchException"/> reports both.
+    /// RETR for several messages, pipelined when the server allows, in the order given. A refused message does not
+    /// stop the others: the result has one item per number, each with its message or its refusal
+    /// (<see cref="Pop3BatchResult{T}.EnsureAllSucceeded"/> turns refusals into a <see cref="Pop3BatchException"/>).
     /// </summary>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
-    IReadOnlyList<MimeMessage> Retrieve(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
+    Pop3BatchResult<MimeMessage> Retrieve(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Retrieve(IEnumerable{int}, CancellationToken)"/>
     /// <param name="numbers">The message numbers, 1-based.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
-    Task<IReadOnlyList<MimeMessage>> RetrieveAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    Task<Pop3BatchResult<MimeMessage>> RetrieveAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
 
 #pragma warning restore RS0026
 
     /// <summary>Every message of the maildrop (LIST, then all RETRs pipelined), in message-number order.</summary>
-    IReadOnlyList<MimeMessage> GetMessages(CancellationToken cancellationToken = default);
+    Pop3BatchResult<MimeMessage> GetMessages(CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="GetMessages"/>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
-    Task<IReadOnlyList<MimeMessage>> GetMessagesAsync(CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    Task<Pop3BatchResult<MimeMessage>> GetMessagesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// RETR into <paramref name="destination"/> as raw RFC 5322 bytes, dot-unstuffed on the fly: memory stays bounded
@@ -195,25 +200,25 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     /// <param name="number">The message number, 1-based.</param>
     /// <param name="destination">Where the message goes; written as it arrives, then flushed.</param>
     /// <param name="progress">Receives bytes received out of the size LIST reports.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task<long> CopyMessageToAsync(int number, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// RETR for several messages (pipelined when allowed), handing each to <paramref name="onMessage"/> as a
     /// dot-unstuffed stream while it arrives, in bounded memory. What the callback leaves unread is skipped. If the
     /// callback throws, no further messages are requested and its exception is rethrown with the session still usable.
-    /// Refused messages are reported together at the end in <see cref="Pop3BatchException"/>.
+    /// The result has one item per number: the bytes received, or the refusal.
     /// </summary>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="onMessage">Called with the message number and its content; the stream is valid during the call only.</param>
     /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
-    void RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage, CancellationToken cancellationToken = default);
+    Pop3BatchResult<long> RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage, CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="RetrieveEach"/>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="onMessage">Called with the message number, its content and the operation's token; the stream is valid until the returned task completes.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
-    Task RetrieveEachAsync(IEnumerable<int> numbers, Func<int, Stream, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    Task<Pop3BatchResult<long>> RetrieveEachAsync(IEnumerable<int> numbers, Func<int, Stream, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken = default);
 
 #pragma warning disable RS0026 // see above
     /// <summary>DELE: marks one message for deletion at <see cref="Commit"/>. Nothing is deleted yet.</summary>
@@ -223,18 +228,18 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <inheritdoc cref="Delete(int, CancellationToken)"/>
     /// <param name="number">The message number, 1-based.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task DeleteAsync(int number, CancellationToken cancellationToken = default);
 
-    /// <summary>DELE for several messages, pipelined when allowed; refusals are reported together in <see cref="Pop3BatchException"/>, the rest stay marked.</summary>
+    /// <summary>DELE for several messages, pipelined when allowed; the result has one item per number (refused ones carry the refusal), the rest stay marked.</summary>
     /// <param name="numbers">The message numbers, 1-based.</param>
     /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
-    void Delete(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
+    Pop3BatchResult<int> Delete(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
 
     /// <inheritdoc cref="Delete(IEnumerable{int}, CancellationToken)"/>
     /// <param name="numbers">The message numbers, 1-based.</param>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
-    Task DeleteAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
+    Task<Pop3BatchResult<int>> DeleteAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default);
 
 #pragma warning restore RS0026
 
@@ -242,14 +247,14 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
     void Reset(CancellationToken cancellationToken = default);
 
     /// <summary>RSET: unmarks every message marked for deletion in this session.</summary>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task ResetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>NOOP: keeps the session alive and checks the server still answers.</summary>
     void Noop(CancellationToken cancellationToken = default);
 
     /// <summary>NOOP: keeps the session alive and checks the server still answers.</summary>
-    /// <param name="cancellationToken">Cancels the operation (the connection is then closed).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancellation after a command went out closes the session.</param>
     Task NoopAsync(CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -1,12 +1,11 @@
 using System;
 using System.Collections.Generic;
-using MimeKit;
 
 namespace NetComm.Pop3;
 
 /// <summary>
-/// Some commands of a batch (RETR, TOP or DELE for several messages) were refused. Every reply of the batch
-/// was read, so the session is still usable; the other items succeeded and their results are here.
+/// Some commands of a batch were refused, raised by <see cref="Pop3BatchResult{T}.EnsureAllSucceeded"/>. Every
+/// reply of the batch was read, so the session is still usable; the result holds the other items.
 /// </summary>
 public sealed class Pop3BatchException : Pop3CommandException
 {
@@ -24,7 +23,4 @@ public sealed class Pop3BatchException : Pop3CommandException
 
     /// <summary>The message numbers whose command succeeded.</summary>
     public IReadOnlyList<int> Succeeded { get; init; } = [];
-
-    /// <summary>For a retrieval batch, the messages that did arrive, by message number; empty otherwise.</summary>
-    public IReadOnlyDictionary<int, MimeMessage> Retrieved { get; init; } = new Dictionary<int, MimeMessage>();
 }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using MimeKit;
 using NetComm.Internal;
 using NetComm.Mail;
+using NetComm.Mime;
 
 namespace NetComm.Pop3;
 
@@ -15,6 +16,8 @@ namespace NetComm.Pop3;
 #pragma warning disable RS0026
 public sealed partial class Pop3Client
 {
+    private readonly IncomingMessageReader _messageReader = new();
+
     /// <inheritdoc />
     public Pop3Stat Stat(CancellationToken cancellationToken = default) => Run((s, t) => s.StatAsync<SyncIo>(t), cancellationToken);
 
@@ -58,64 +61,65 @@ public sealed partial class Pop3Client
         => RunAsync((s, t) => s.ListMessagesAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
-    public MimeMessage Top(int number, int bodyLines, CancellationToken cancellationToken = default) => Run((s, t) => s.TopAsync<SyncIo>(number, bodyLines, t), cancellationToken);
+    public MimeMessage Top(int number, int bodyLines, CancellationToken cancellationToken = default)
+        => Run(async (s, t) => Single(await s.TopAsync<SyncIo, MimeMessage>(number, bodyLines, _messageReader.ReadAsync<SyncIo>, t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
     public Task<MimeMessage> TopAsync(int number, int bodyLines, CancellationToken cancellationToken = default)
-        => RunAsync((s, t) => s.TopAsync<AsyncIo>(number, bodyLines, t), cancellationToken);
+        => RunAsync(async (s, t) => Single(await s.TopAsync<AsyncIo, MimeMessage>(number, bodyLines, _messageReader.ReadAsync<AsyncIo>, t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
     public MimeMessage Retrieve(int number, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Run(async (s, t) => (await s.RetrieveAsync<SyncIo>([number], asBatch: false, progress, t).ConfigureAwait(false))[0], cancellationToken);
+        => Run(async (s, t) => Single(await s.RetrieveAsync<SyncIo, MimeMessage>([number], progress, _messageReader.ReadAsync<SyncIo>, t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
     public Task<MimeMessage> RetrieveAsync(int number, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => RunAsync(async (s, t) => (await s.RetrieveAsync<AsyncIo>([number], asBatch: false, progress, t).ConfigureAwait(false))[0], cancellationToken);
+        => RunAsync(async (s, t) => Single(await s.RetrieveAsync<AsyncIo, MimeMessage>([number], progress, _messageReader.ReadAsync<AsyncIo>, t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<MimeMessage> Retrieve(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
+    public Pop3BatchResult<MimeMessage> Retrieve(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        return Run((s, t) => s.RetrieveAsync<SyncIo>(list, asBatch: true, null, t), cancellationToken);
+        return Run((s, t) => s.RetrieveAsync<SyncIo, MimeMessage>(list, null, _messageReader.ReadAsync<SyncIo>, t), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MimeMessage>> RetrieveAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
+    public Task<Pop3BatchResult<MimeMessage>> RetrieveAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        return RunAsync((s, t) => s.RetrieveAsync<AsyncIo>(list, asBatch: true, null, t), cancellationToken);
+        return RunAsync((s, t) => s.RetrieveAsync<AsyncIo, MimeMessage>(list, null, _messageReader.ReadAsync<AsyncIo>, t), cancellationToken);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<MimeMessage> GetMessages(CancellationToken cancellationToken = default)
+    public Pop3BatchResult<MimeMessage> GetMessages(CancellationToken cancellationToken = default)
         => Run(async (s, t) =>
         {
             var listing = await s.ListAsync<SyncIo>(t).ConfigureAwait(false);
-            return await s.RetrieveAsync<SyncIo>(listing.Select(e => e.Number).ToArray(), asBatch: true, null, t).ConfigureAwait(false);
+            return await s.RetrieveAsync<SyncIo, MimeMessage>(listing.Select(e => e.Number).ToArray(), null, _messageReader.ReadAsync<SyncIo>, t).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MimeMessage>> GetMessagesAsync(CancellationToken cancellationToken = default)
+    public Task<Pop3BatchResult<MimeMessage>> GetMessagesAsync(CancellationToken cancellationToken = default)
         => RunAsync(async (s, t) =>
         {
             var listing = await s.ListAsync<AsyncIo>(t).ConfigureAwait(false);
-            return await s.RetrieveAsync<AsyncIo>(listing.Select(e => e.Number).ToArray(), asBatch: true, null, t).ConfigureAwait(false);
+            return await s.RetrieveAsync<AsyncIo, MimeMessage>(listing.Select(e => e.Number).ToArray(), null, _messageReader.ReadAsync<AsyncIo>, t).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
     public long CopyMessageTo(int number, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Run((s, t) => s.CopyMessageToAsync<SyncIo>(number, destination, progress, t), cancellationToken);
+        => Run(async (s, t) => Single(await s.CopyMessageToAsync<SyncIo>(number, destination, progress, t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CopyMessageToAsync(int number, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => RunAsync((s, t) => s.CopyMessageToAsync<AsyncIo>(number, destination, progress, t), cancellationToken);
+        => RunAsync(async (s, t) => Single(await s.CopyMessageToAsync<AsyncIo>(number, destination, progress, t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
-    public void RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage, CancellationToken cancellationToken = default)
+    public Pop3BatchResult<long> RetrieveEach(IEnumerable<int> numbers, Action<int, Stream> onMessage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         var list = Numbers(numbers);
-        Run((s, t) => s.RetrieveEachAsync<SyncIo>(
+        return Run((s, t) => s.RetrieveEachAsync<SyncIo>(
             list,
             (n, stream, _) =>
             {
@@ -126,7 +130,7 @@ public sealed partial class Pop3Client
     }
 
     /// <inheritdoc />
-    public Task RetrieveEachAsync(IEnumerable<int> numbers, Func<int, Stream, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken = default)
+    public Task<Pop3BatchResult<long>> RetrieveEachAsync(IEnumerable<int> numbers, Func<int, Stream, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         var list = Numbers(numbers);
@@ -134,24 +138,25 @@ public sealed partial class Pop3Client
     }
 
     /// <inheritdoc />
-    public void Delete(int number, CancellationToken cancellationToken = default) => Run((s, t) => s.DeleteAsync<SyncIo>([number], asBatch: false, t), cancellationToken);
+    public void Delete(int number, CancellationToken cancellationToken = default)
+        => Run(async (s, t) => Single(await s.DeleteAsync<SyncIo>([number], t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteAsync(int number, CancellationToken cancellationToken = default)
-        => RunAsync((s, t) => s.DeleteAsync<AsyncIo>([number], asBatch: false, t), cancellationToken);
+        => RunAsync(async (s, t) => Single(await s.DeleteAsync<AsyncIo>([number], t).ConfigureAwait(false)), cancellationToken);
 
     /// <inheritdoc />
-    public void Delete(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
+    public Pop3BatchResult<int> Delete(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        Run((s, t) => s.DeleteAsync<SyncIo>(list, asBatch: true, t), cancellationToken);
+        return Run((s, t) => s.DeleteAsync<SyncIo>(list, t), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task DeleteAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
+    public Task<Pop3BatchResult<int>> DeleteAsync(IEnumerable<int> numbers, CancellationToken cancellationToken = default)
     {
         var list = Numbers(numbers);
-        return RunAsync((s, t) => s.DeleteAsync<AsyncIo>(list, asBatch: true, t), cancellationToken);
+        return RunAsync((s, t) => s.DeleteAsync<AsyncIo>(list, t), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -166,6 +171,10 @@ public sealed partial class Pop3Client
     /// <inheritdoc />
     public Task NoopAsync(CancellationToken cancellationToken = default) => RunAsync((s, t) => s.NoopAsync<AsyncIo>(t), cancellationToken);
 
+    /// <summary>A single command's outcome: its value, or its refusal thrown as itself.</summary>
+    private static T Single<T>(Pop3BatchResult<T> result)
+        => result.Items[0] is { Error: { } refusal } ? throw refusal : result.Items[0].Value!;
+
     private static int[] Numbers(IEnumerable<int> numbers)
     {
         ArgumentNullException.ThrowIfNull(numbers);
@@ -178,4 +187,3 @@ public sealed partial class Pop3Client
         return list;
     }
 }
-#pragma warning restore RS0026

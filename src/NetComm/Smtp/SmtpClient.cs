@@ -8,6 +8,7 @@ using MimeKit;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
+using NetComm.Mime;
 using NetComm.Smtp.Protocol;
 using Need = NetComm.Mail.Internal.MailSessionGate.Need;
 
@@ -89,19 +90,19 @@ public sealed class SmtpClient : ISmtpClient
 
     /// <inheritdoc />
     public SmtpSendResult Send(MimeMessage message, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Gate.Run(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<SyncIo>(new Protocol.MimeContent(message), envelope, progress, t), cancellationToken);
+        => Gate.Run(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<SyncIo>(new MimeOutgoingMessage(message), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpSendResult> SendAsync(MimeMessage message, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Gate.RunAsync(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<AsyncIo>(new Protocol.MimeContent(message), envelope, progress, t), cancellationToken);
+        => Gate.RunAsync(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<AsyncIo>(new MimeOutgoingMessage(message), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public SmtpSendResult SendRaw(Stream content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Gate.Run(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<SyncIo>(new RawContent(content), envelope, progress, t), cancellationToken);
+        => Gate.Run(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<SyncIo>(new RawOutgoingMessage(content), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public Task<SmtpSendResult> SendRawAsync(Stream content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Gate.RunAsync(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<AsyncIo>(new RawContent(content), envelope, progress, t), cancellationToken);
+        => Gate.RunAsync(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<AsyncIo>(new RawOutgoingMessage(content), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
     public void Noop(CancellationToken cancellationToken = default) => Gate.Run(Need.Open, null, t => _engine.NoopAsync<SyncIo>(t), cancellationToken);

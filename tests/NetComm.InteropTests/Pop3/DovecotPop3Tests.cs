@@ -68,7 +68,8 @@ public class DovecotPop3Tests
 
         var all = manifest.Select(m => m.Number).ToArray();
         var messages = sync ? client.Retrieve(all) : await client.RetrieveAsync(all);
-        Assert.That(messages.Select(m => m.Subject), Is.EqualTo(manifest.Select(m => m.Subject)));
+        Assert.That(messages.AllSucceeded, Is.True);
+        Assert.That(messages.Values.Select(m => m.Subject), Is.EqualTo(manifest.Select(m => m.Subject)));
         var single = sync ? client.Retrieve(2) : await client.RetrieveAsync(2);
         Assert.That(single.Subject, Is.EqualTo(manifest[1].Subject));
 
@@ -80,11 +81,11 @@ public class DovecotPop3Tests
 
         if (sync)
         {
-            client.NoOp();
+            client.Noop();
         }
         else
         {
-            await client.NoOpAsync();
+            await client.NoopAsync();
         }
     }
 
@@ -110,11 +111,13 @@ public class DovecotPop3Tests
     {
         await using var client = await Open(TlsMode.StartTlsRequired, pipelining, sync: false);
 
-        var error = Assert.ThrowsAsync<Pop3BatchException>(() => client.RetrieveAsync([1, 99, 2]));
+        var batch = await client.RetrieveAsync([1, 99, 2]);
         var stat = await client.StatAsync();
 
-        Assert.That(error!.Failures.Single().MessageNumber, Is.EqualTo(99));
-        Assert.That(error.Retrieved.Keys, Is.EquivalentTo(new[] { 1, 2 }));
+        Assert.That(batch.Failures.Single().MessageNumber, Is.EqualTo(99));
+        Assert.That(batch.Items.Where(i => i.Succeeded).Select(i => i.Number), Is.EqualTo(new[] { 1, 2 }));
+        var error = Assert.Throws<Pop3BatchException>(() => batch.EnsureAllSucceeded());
+        Assert.That(error!.Succeeded, Is.EqualTo(new[] { 1, 2 }));
         Assert.That(stat.Count, Is.EqualTo(DovecotEnvironment.Manifest("alice").Count));
     }
 
@@ -124,7 +127,7 @@ public class DovecotPop3Tests
         var manifest = DovecotEnvironment.Manifest("alice");
         await using var client = await Open(TlsMode.ImplicitTls, pipelining: true, sync: false);
         var messages = await client.GetMessagesAsync();
-        var outlines = messages.Select(MessageOutline.Create).ToArray();
+        var outlines = messages.Values.Select(MessageOutline.Create).ToArray();
 
         Assert.That(outlines.Select(o => o.Subject), Is.EqualTo(manifest.Select(m => m.Subject)));
         Assert.That(outlines[1].From, Is.EqualTo("Zoë Ünïcode <zoe@example.test>"));

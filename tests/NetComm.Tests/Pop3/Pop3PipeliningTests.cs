@@ -26,7 +26,8 @@ public class Pop3PipeliningTests
 
         var messages = await Io.Call(mode, () => client.Retrieve([1, 2, 3]), () => client.RetrieveAsync([1, 2, 3]));
 
-        Assert.That(messages.Select(m => m.Subject), Is.EqualTo(new[] { "message 1", "message 2", "message 3" }));
+        Assert.That(messages.AllSucceeded, Is.True);
+        Assert.That(messages.Values.Select(m => m.Subject), Is.EqualTo(new[] { "message 1", "message 2", "message 3" }));
         Assert.That(stream.LinesPerWrite[^1], Is.EqualTo(3), "the three RETRs in one write");
         stream.AssertComplete();
     }
@@ -59,13 +60,15 @@ public class Pop3PipeliningTests
         var stream = new ScriptedPop3Stream(script, chunks);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var error = Assert.ThrowsAsync<Pop3BatchException>(() => Io.Call(mode, () => client.Retrieve([1, 2, 3]), () => client.RetrieveAsync([1, 2, 3])));
+        var result = await Io.Call(mode, () => client.Retrieve([1, 2, 3]), () => client.RetrieveAsync([1, 2, 3]));
+        var error = Assert.Throws<Pop3BatchException>(() => result.EnsureAllSucceeded());
         await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
         Assert.That(error!.Failures.Select(f => f.MessageNumber), Is.EqualTo(new int?[] { 2 }));
         Assert.That(error.Failures[0].ResponseCode, Is.EqualTo(Pop3ResponseCodes.InUse));
         Assert.That(error.Succeeded, Is.EqualTo(new[] { 1, 3 }));
-        Assert.That(error.Retrieved[3].Subject, Is.EqualTo("message 3"));
+        Assert.That(result.Items[2].Value!.Subject, Is.EqualTo("message 3"));
+        Assert.That(result.Items[1].Error!.ResponseCode, Is.EqualTo(Pop3ResponseCodes.InUse));
         Assert.That(error.IsTransient, Is.True);
         stream.AssertComplete();
     }
@@ -78,7 +81,8 @@ public class Pop3PipeliningTests
         var stream = new ScriptedPop3Stream(script, ChunkMode.PerByte);
         using var client = await Io.LoggedIn(mode, stream);
 
-        var error = Assert.ThrowsAsync<Pop3BatchException>(() => Io.Call(mode, () => client.Delete([1, 2, 3]), () => client.DeleteAsync([1, 2, 3])));
+        var result = await Io.Call(mode, () => client.Delete([1, 2, 3]), () => client.DeleteAsync([1, 2, 3]));
+        var error = Assert.Throws<Pop3BatchException>(() => result.EnsureAllSucceeded());
 
         Assert.That(error!.Failures.Single().MessageNumber, Is.EqualTo(2));
         Assert.That(client.PendingDeletions, Is.EqualTo(new[] { 1, 3 }));
@@ -147,7 +151,7 @@ public class Pop3PipeliningTests
 
         var messages = await Io.Call(mode, () => client.GetMessages(), () => client.GetMessagesAsync());
 
-        Assert.That(messages.Select(m => m.Subject), Is.EqualTo(new[] { "message 1", "message 3" }));
+        Assert.That(messages.Values.Select(m => m.Subject), Is.EqualTo(new[] { "message 1", "message 3" }));
         stream.AssertComplete();
     }
 

@@ -18,7 +18,7 @@ namespace NetComm.Pop3.Internal;
 /// </summary>
 internal sealed class DotUnstuffingReader
 {
-    private readonly TcpConnection _tcp;
+    private readonly MailConnection _connection;
     private readonly string _what;
     private readonly ContentTranscript? _transcript;
     private readonly IProgress<TransferProgress>? _progress;
@@ -26,11 +26,15 @@ internal sealed class DotUnstuffingReader
     private bool _atLineStart = true;
     private bool _previousWasCr;
 
-    public DotUnstuffingReader(TcpConnection tcp, string what, Transcript transcript, IProgress<TransferProgress>? progress = null, long? expectedSize = null)
+    /// <param name="connection">The connection, inside the reply whose content this is (its deadline bounds every read).</param>
+    /// <param name="what">What the content is, for messages and the transcript.</param>
+    /// <param name="progress">Where progress goes, if anywhere.</param>
+    /// <param name="expectedSize">The size LIST reported, as the progress total.</param>
+    public DotUnstuffingReader(MailConnection connection, string what, IProgress<TransferProgress>? progress = null, long? expectedSize = null)
     {
-        _tcp = tcp;
+        _connection = connection;
         _what = what;
-        _transcript = transcript.Enabled ? new ContentTranscript(transcript, what) : null;
+        _transcript = connection.Transcript.Enabled ? new ContentTranscript(connection.Transcript, what) : null;
         _progress = progress;
         _expectedSize = expectedSize;
     }
@@ -51,7 +55,7 @@ internal sealed class DotUnstuffingReader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         while (!IsComplete)
         {
-            var buffered = _tcp.Buffered;
+            var buffered = _connection.Buffered;
             if (_atLineStart)
             {
                 var span = buffered.Span;
@@ -159,7 +163,7 @@ internal sealed class DotUnstuffingReader
 
     private void Consume(int count)
     {
-        _tcp.Consume(count);
+        _connection.Consume(count);
         MailTelemetry.BytesReceived.Add(count);
     }
 
@@ -172,7 +176,7 @@ internal sealed class DotUnstuffingReader
     private async ValueTask FillAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
     {
-        if (!await _tcp.FillAsync<TIo>(cancellationToken).ConfigureAwait(false))
+        if (!await _connection.FillAsync<TIo>(cancellationToken).ConfigureAwait(false))
         {
             throw new MailProtocolException(
                 $"The POP3 server closed the connection in the middle of {_what} ({ContentBytes:N0} bytes received, no terminating \".\" line).");

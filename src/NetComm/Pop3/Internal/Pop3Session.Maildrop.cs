@@ -77,10 +77,10 @@ internal sealed partial class Pop3Session
     }
 
     /// <summary>
-    /// DELE for each message, pipelined when possible. A refusal does not stop the others; the refused ones are
-    /// reported together once every reply is in. Marked messages are only deleted by a later QUIT.
+    /// DELE for each message, pipelined when possible. A refusal does not stop the others; each item says how it
+    /// went. Marked messages are only deleted by a later QUIT.
     /// </summary>
-    public async ValueTask DeleteAsync<TIo>(IReadOnlyList<int> numbers, bool asBatch, CancellationToken cancellationToken)
+    public async ValueTask<Pop3BatchResult<int>> DeleteAsync<TIo>(IReadOnlyList<int> numbers, CancellationToken cancellationToken)
         where TIo : IIo
     {
         foreach (var number in numbers)
@@ -88,8 +88,7 @@ internal sealed partial class Pop3Session
             CheckNumber(number);
         }
 
-        var failures = new List<Pop3CommandException>();
-        var succeeded = new List<int>();
+        var items = new Pop3BatchItem<int>[numbers.Count];
         await PipelineAsync<TIo>(
             numbers.Count,
             i => $"DELE {numbers[i]}",
@@ -98,18 +97,18 @@ internal sealed partial class Pop3Session
                 if (reply.IsOk)
                 {
                     _pendingDeletions.Add(numbers[i]);
-                    succeeded.Add(numbers[i]);
+                    items[i] = new Pop3BatchItem<int>(numbers[i], numbers[i], null);
                 }
                 else
                 {
-                    failures.Add(Refused(reply, $"DELE {numbers[i]}", numbers[i]));
+                    items[i] = new Pop3BatchItem<int>(numbers[i], default, Refused(reply, $"DELE {numbers[i]}", numbers[i]));
                 }
 
                 return default;
             },
             null,
             cancellationToken).ConfigureAwait(false);
-        ThrowFailures(failures, succeeded, "DELE", null, asBatch);
+        return new Pop3BatchResult<int>(items);
     }
 
     /// <summary>QUIT: enters the UPDATE state, where the server deletes the marked messages, then closes.</summary>
@@ -223,33 +222,6 @@ internal sealed partial class Pop3Session
         {
             throw new NetComm.Mail.MailProtocolException($"The POP3 server answered {command} about message {answered}.");
         }
-    }
-
-    /// <summary>A single command's refusal as itself; a batch's refusals together, once every reply is in.</summary>
-    private static void ThrowFailures(List<Pop3CommandException> failures, List<int> succeeded, string verb, IReadOnlyDictionary<int, MimeKit.MimeMessage>? retrieved, bool asBatch)
-    {
-        if (failures.Count == 0)
-        {
-            return;
-        }
-
-        if (!asBatch)
-        {
-            throw failures[0];
-        }
-
-        throw new Pop3BatchException(
-            $"The POP3 server refused {verb} for {failures.Count} of {failures.Count + succeeded.Count} message(s) " +
-            $"({string.Join(", ", failures.Select(f => f.MessageNumber))}): {failures[0].ServerReply}")
-        {
-            Failures = failures,
-            Succeeded = succeeded,
-            Retrieved = retrieved ?? new Dictionary<int, MimeKit.MimeMessage>(),
-            ServerReply = failures[0].ServerReply,
-            Command = verb,
-            ResponseCode = failures[0].ResponseCode,
-            IsTransient = failures.TrueForAll(f => f.IsTransient),
-        };
     }
 
     private readonly record struct Listings(List<Pop3ListEntry>? Sizes, List<Pop3UidEntry>? Uids);

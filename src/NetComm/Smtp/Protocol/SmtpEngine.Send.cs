@@ -8,6 +8,7 @@ using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
+using NetComm.Mime;
 using NetComm.Transport;
 
 namespace NetComm.Smtp.Protocol;
@@ -15,14 +16,14 @@ namespace NetComm.Smtp.Protocol;
 internal sealed partial class SmtpEngine
 {
     /// <summary>One mail transaction: checks, envelope (pipelined when offered), content, final reply.</summary>
-    public async ValueTask<SmtpSendResult> SendAsync<TIo>(SmtpContent content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    public async ValueTask<SmtpSendResult> SendAsync<TIo>(OutgoingMessage content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         where TIo : IIo
     {
         var stateBefore = Gate.State;
         _ = Live;
         using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
         using var owned = content;
-        using var prepared = content.Prepare(Capabilities.Supports(SmtpExtensions.EightBitMime) ? MimeKit.EncodingConstraint.EightBit : MimeKit.EncodingConstraint.SevenBit);
+        using var prepared = content.Prepare(Capabilities.Supports(SmtpExtensions.EightBitMime));
         var plan = Plan(content, envelope);
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
@@ -51,7 +52,7 @@ internal sealed partial class SmtpEngine
         }
     }
 
-    private async ValueTask<SmtpSendResult> TransactAsync<TIo>(SmtpContent content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, TransferPlan plan, List<string> commands, bool dataInBatch, MailTelemetry.OperationScope scope, CancellationToken cancellationToken)
+    private async ValueTask<SmtpSendResult> TransactAsync<TIo>(OutgoingMessage content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, TransferPlan plan, List<string> commands, bool dataInBatch, MailTelemetry.OperationScope scope, CancellationToken cancellationToken)
         where TIo : IIo
     {
         var replies = await ExchangeAsync<TIo>(commands, plan.Pipelining, cancellationToken).ConfigureAwait(false);
@@ -133,7 +134,7 @@ internal sealed partial class SmtpEngine
     }
 
     /// <summary>Decides, before a byte is sent, how the message goes, and refuses what the server cannot take.</summary>
-    private TransferPlan Plan(SmtpContent content, SmtpEnvelope envelope)
+    private TransferPlan Plan(OutgoingMessage content, SmtpEnvelope envelope)
     {
         var caps = Capabilities;
         var smtpUtf8 = SmtpCommands.NeedsSmtpUtf8(envelope);
@@ -229,7 +230,7 @@ internal sealed partial class SmtpEngine
     /// Streams the content through the filter, then reads the final reply (one per BDAT chunk).
     /// A connection lost from here on leaves the outcome unknown.
     /// </summary>
-    private async ValueTask<(SmtpReply Final, long Bytes)> TransferAsync<TIo>(SmtpContent content, TransferPlan plan, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    private async ValueTask<(SmtpReply Final, long Bytes)> TransferAsync<TIo>(OutgoingMessage content, TransferPlan plan, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         where TIo : IIo
     {
         using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size);

@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NetComm.Smtp.Protocol;
+namespace NetComm.Mime;
 
 /// <summary>
 /// What a dry run of the message's bytes found: its size and whether it needs 8BITMIME or BINARYMIME.

@@ -8,18 +8,22 @@ using System.Threading.Tasks;
 using MimeKit;
 using NetComm.Internal;
 
-namespace NetComm.Smtp.Protocol;
+namespace NetComm.Mime;
 
-/// <summary>The bytes of a message to send: written by MimeKit, or the caller's raw bytes as they are.</summary>
-internal abstract class SmtpContent : IDisposable
+/// <summary>
+/// The MIME edge on the way out: the bytes of a message to send, written by MimeKit or taken from the caller as
+/// they are, with what a transport must decide before sending (size, 8-bit, binary, line lengths). Protocol
+/// engines see this and streams, never MimeKit types.
+/// </summary>
+internal abstract class OutgoingMessage : IDisposable
 {
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>
-    /// Makes the content fit what the server accepts (line lengths, 8-bit), returning what undoes it.
-    /// Raw content is never changed.
+    /// Makes the content fit what the server accepts (lines of at most 998 octets; 8-bit only when
+    /// <paramref name="eightBitAllowed"/>), returning what undoes it. Raw content is never changed.
     /// </summary>
-    public virtual IDisposable Prepare(EncodingConstraint constraint) => NoChange.Instance;
+    public virtual IDisposable Prepare(bool eightBitAllowed) => NoChange.Instance;
 
     /// <summary>A dry run over the bytes; null when they cannot be read twice (a non-seekable raw stream).</summary>
     public abstract MessageInspection? Inspect(bool international);
@@ -32,7 +36,7 @@ internal abstract class SmtpContent : IDisposable
 /// A <see cref="MimeMessage"/> serialised with CRLF line endings and Bcc/Resent-Bcc hidden, through
 /// <see cref="FormatOptions"/>: the caller's message object is never modified.
 /// </summary>
-internal sealed class MimeContent(MimeMessage message) : SmtpContent
+internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
 {
     // Messages up to this size are serialised once: the dry run's copy is what goes on the wire.
     private const int SingleSerializationLimit = 1024 * 1024;
@@ -44,10 +48,10 @@ internal sealed class MimeContent(MimeMessage message) : SmtpContent
     /// BodyBuilder, 8-bit text for a 7-bit server), then puts every part's encoding back when disposed,
     /// so the caller's message is as it was once Send returns.
     /// </summary>
-    public override IDisposable Prepare(EncodingConstraint constraint)
+    public override IDisposable Prepare(bool eightBitAllowed)
     {
         var parts = message.BodyParts.OfType<MimePart>().Select(p => (Part: p, Encoding: p.ContentTransferEncoding)).ToList();
-        message.Prepare(constraint, 998);
+        message.Prepare(eightBitAllowed ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit, 998);
         return new Restore(parts);
     }
 
@@ -117,7 +121,7 @@ internal sealed class NoChange : IDisposable
 }
 
 /// <summary>The caller's bytes, sent unchanged apart from transport framing (pre-signed DKIM mail).</summary>
-internal sealed class RawContent(Stream source) : SmtpContent
+internal sealed class RawOutgoingMessage(Stream source) : OutgoingMessage
 {
     public override MessageInspection? Inspect(bool international)
     {
