@@ -20,13 +20,11 @@ internal abstract class OutgoingMessage : IDisposable
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>
-    /// Makes the content fit what the server accepts (lines of at most 998 octets; 8-bit only when
-    /// <paramref name="eightBitAllowed"/>), returning what undoes it. Raw content is never changed.
+    /// A dry run over the bytes that will be sent; null when they cannot be read twice (a non-seekable raw stream).
+    /// A MIME message that cannot go as built (a line over 998 octets, NUL, 8-bit content unlabelled or for a server
+    /// without 8BITMIME) is fitted first; raw content is never changed.
     /// </summary>
-    public virtual IDisposable Prepare(bool eightBitAllowed) => NoChange.Instance;
-
-    /// <summary>A dry run over the bytes; null when they cannot be read twice (a non-seekable raw stream).</summary>
-    public abstract MessageInspection? Inspect(bool international);
+    public abstract MessageInspection? Inspect(bool international, bool eightBitAllowed);
 
     public abstract ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
         where TIo : IIo;
@@ -34,7 +32,9 @@ internal abstract class OutgoingMessage : IDisposable
 
 /// <summary>
 /// A <see cref="MimeMessage"/> serialised with CRLF line endings and Bcc/Resent-Bcc hidden, through
-/// <see cref="FormatOptions"/>: the caller's message object is never modified.
+/// <see cref="FormatOptions"/>. A message that can go as built is never modified. One that cannot (see
+/// <see cref="NeedsFitting"/>) has its parts' transfer encodings chosen by MimeKit for the send and put back on
+/// dispose: the caller's object is the same before and after, but must not be changed or sent elsewhere meanwhile.
 /// </summary>
 internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
 {
@@ -42,34 +42,32 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     private const int SingleSerializationLimit = 1024 * 1024;
 
     private MessageInspection? _inspection;
+    private List<(MimePart Part, ContentEncoding Encoding)>? _originalEncodings;
+
+    public override MessageInspection Inspect(bool international, bool eightBitAllowed)
+    {
+        var inspection = InspectAsBuilt(international);
+        if (_originalEncodings is null && NeedsFitting(inspection, eightBitAllowed))
+        {
+            _originalEncodings = message.BodyParts.OfType<MimePart>().Select(p => (p, p.ContentTransferEncoding)).ToList();
+            message.Prepare(eightBitAllowed ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit, 998);
+            inspection = InspectAsBuilt(international);
+        }
+
+        return inspection;
+    }
 
     /// <summary>
-    /// Lets MimeKit choose transfer encodings for parts that need one (a 3,000-character line from
-    /// BodyBuilder, 8-bit text for a 7-bit server), then puts every part's encoding back when disposed,
-    /// so the caller's message is as it was once Send returns.
+    /// True when the bytes as built would break SMTP's rules: a line over 998 octets or NUL (RFC 5321 4.5.3.1.6),
+    /// 8-bit content for a server without 8BITMIME, or 8-bit content in a part that does not declare it
+    /// (RFC 2045 6.1: no Content-Transfer-Encoding means 7bit).
     /// </summary>
-    public override IDisposable Prepare(bool eightBitAllowed)
-    {
-        var parts = message.BodyParts.OfType<MimePart>().Select(p => (Part: p, Encoding: p.ContentTransferEncoding)).ToList();
-        message.Prepare(eightBitAllowed ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit, 998);
-        return new Restore(parts);
-    }
+    private bool NeedsFitting(MessageInspection inspection, bool eightBitAllowed)
+        => inspection.NeedsBinary
+            || (inspection.HasEightBit && (!eightBitAllowed || message.BodyParts.OfType<MimePart>().Any(
+                p => p.ContentTransferEncoding is ContentEncoding.Default or ContentEncoding.SevenBit)));
 
-    private sealed class Restore(List<(MimePart Part, ContentEncoding Encoding)> parts) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var (part, encoding) in parts)
-            {
-                if (part.ContentTransferEncoding != encoding)
-                {
-                    part.ContentTransferEncoding = encoding;
-                }
-            }
-        }
-    }
-
-    public override MessageInspection Inspect(bool international)
+    private MessageInspection InspectAsBuilt(bool international)
     {
         _inspection?.Dispose();
         _inspection = new MessageInspection(SingleSerializationLimit);
@@ -96,6 +94,15 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     public override void Dispose()
     {
         _inspection?.Dispose();
+        foreach (var (part, encoding) in _originalEncodings ?? [])
+        {
+            if (part.ContentTransferEncoding != encoding)
+            {
+                part.ContentTransferEncoding = encoding;
+            }
+        }
+
+        _originalEncodings = null;
         base.Dispose();
     }
 
@@ -111,19 +118,10 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     }
 }
 
-internal sealed class NoChange : IDisposable
-{
-    public static readonly NoChange Instance = new();
-
-    public void Dispose()
-    {
-    }
-}
-
 /// <summary>The caller's bytes, sent unchanged apart from transport framing (pre-signed DKIM mail).</summary>
 internal sealed class RawOutgoingMessage(Stream source) : OutgoingMessage
 {
-    public override MessageInspection? Inspect(bool international)
+    public override MessageInspection? Inspect(bool international, bool eightBitAllowed)
     {
         if (!source.CanSeek)
         {

@@ -200,6 +200,49 @@ public class SmtpClientScriptTests
     }
 
     [Test]
+    public async Task A_message_that_can_go_as_built_is_sent_as_MimeKit_writes_it_and_never_touched([Values] bool async)
+    {
+        string? data = null;
+        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 8BITMIME")
+            .Client("MAIL FROM:<sender@example.test>").Server("250 ok")
+            .Client("RCPT TO:").Server("250 ok").Client("DATA").Server("354 go").ClientData(d => data = d).Server("250 ok");
+        using var client = new SmtpClient(PlainOptions(), server);
+        await ConnectAsync(client, async);
+        var message = Message();
+        var body = new BodyBuilder { TextBody = "plain words", HtmlBody = "<p>html words</p>" };
+        message.Body = body.ToMessageBody();
+        var before = message.ToString();
+
+        await SendAsync(client, message, async);
+
+        Assert.That(server.Finished, Is.True);
+        Assert.That(data, Does.Not.Contain("Content-Transfer-Encoding"), "no encoding was chosen for parts that needed none");
+        Assert.That(message.BodyParts.OfType<MimePart>().Select(p => p.ContentTransferEncoding), Is.All.EqualTo(ContentEncoding.Default));
+        Assert.That(message.ToString(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Unlabelled_eight_bit_content_is_labelled_for_the_wire_and_the_message_is_restored([Values] bool async)
+    {
+        string? data = null;
+        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 8BITMIME")
+            .Client("MAIL FROM:<sender@example.test> BODY=8BITMIME").Server("250 ok")
+            .Client("RCPT TO:").Server("250 ok").Client("DATA").Server("354 go").ClientData(d => data = d).Server("250 ok");
+        using var client = new SmtpClient(PlainOptions(), server);
+        await ConnectAsync(client, async);
+        var message = Message();
+        var text = new TextPart("plain") { Text = "Grüße aus München" };
+        message.Body = text;
+        var before = message.ToString();
+
+        await SendAsync(client, message, async);
+
+        Assert.That(data, Does.Contain("Content-Transfer-Encoding: 8bit"), "RFC 2045: unlabelled content is 7bit");
+        Assert.That(text.ContentTransferEncoding, Is.EqualTo(ContentEncoding.Default));
+        Assert.That(message.ToString(), Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task Raw_content_that_needs_an_extension_is_refused_before_sending([Values] bool async)
     {
         var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING");

@@ -23,7 +23,6 @@ internal sealed partial class SmtpEngine
         _ = Live;
         using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
         using var owned = content;
-        using var prepared = content.Prepare(Capabilities.Supports(SmtpExtensions.EightBitMime));
         var plan = Plan(content, envelope);
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
@@ -143,7 +142,7 @@ internal sealed partial class SmtpEngine
             throw Refuse(SmtpErrorCode.ExtensionRequired, "The envelope has non-ASCII mailbox names, which need SMTPUTF8, and the server does not offer it.");
         }
 
-        var inspection = content.Inspect(smtpUtf8);
+        var inspection = content.Inspect(smtpUtf8, caps.Supports(SmtpExtensions.EightBitMime));
         var chunking = caps.Supports(SmtpExtensions.Chunking) && _options.UseChunking;
         string? body = null;
         if (inspection is { NeedsBinary: true })
