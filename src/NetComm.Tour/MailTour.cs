@@ -69,7 +69,7 @@ internal static class MailTour
         };
         if (server is not null)
         {
-            options.Certificates = new CertificatePolicy { Validation = server.CertificateValidationCallback };
+            options.Tls.CertificateValidation = server.CertificateValidationCallback;
         }
 
         await using var client = new SmtpClient(options);
@@ -91,7 +91,7 @@ internal static class MailTour
         };
         if (server is not null)
         {
-            options.Certificates = new CertificatePolicy { Validation = server.CertificateValidationCallback };
+            options.Tls.CertificateValidation = server.CertificateValidationCallback;
         }
 
         await using (var pop3 = new Pop3Client(options))

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using Microsoft.Extensions.Logging;
+using NetComm.Transport;
 
 namespace NetComm.Mail;
 
@@ -16,8 +17,12 @@ public abstract class MailClientOptions
     /// <summary>How the connection is protected; secure by default.</summary>
     public TlsMode TlsMode { get; set; } = TlsMode.Auto;
 
-    /// <summary>How the server certificate is trusted.</summary>
-    public CertificatePolicy Certificates { get; set; } = new();
+    /// <summary>
+    /// How TLS is set up and the server certificate trusted (the same settings type as <see cref="TcpConnection"/>):
+    /// pins, a validation callback, revocation, client certificates, the handshake timeout. Its
+    /// <see cref="TlsClientOptions.TargetHost"/> defaults to <see cref="Host"/>.
+    /// </summary>
+    public TlsClientOptions Tls { get; set; } = new();
 
     /// <summary>
     /// Allows sending a password over a connection without TLS. Off by default; leave it off unless the
@@ -27,9 +32,6 @@ public abstract class MailClientOptions
 
     /// <summary>Time allowed to resolve and connect.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Time allowed for the TLS handshake.</summary>
-    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Time allowed for each whole reply, greeting included: one deadline from the first read to the last line, so a

@@ -340,7 +340,7 @@ internal static class Pop3Comparison
                 AllowPlaintextAuthentication = !tls,
                 AuthenticationMechanism = "PLAIN",
             };
-            options.Certificates.Validation = Trust;
+            options.Tls.CertificateValidation = Trust;
             return options;
         }
 

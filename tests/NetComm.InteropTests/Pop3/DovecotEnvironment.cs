@@ -31,7 +31,7 @@ public static class DovecotEnvironment
             AllowPlaintextAuthentication = mode is TlsMode.None,
             CommandTimeout = TimeSpan.FromSeconds(30),
         };
-        options.Certificates = Support.InteropEnvironment.Certificates;
+        options.Tls = Support.InteropEnvironment.Tls;
         configure?.Invoke(options);
         return options;
     }

@@ -21,7 +21,7 @@ public abstract class SmtpInteropBase
         Host = InteropEnvironment.TlsHost,
         Port = InteropEnvironment.Port(portName),
         TlsMode = mode,
-        Certificates = InteropEnvironment.Certificates,
+        Tls = InteropEnvironment.Tls,
         LocalDomain = "client.example.test",
         CommandTimeout = Wait,
     };

@@ -68,9 +68,8 @@ public class SmtpServerPackageInteropTests : SmtpInteropBase
             Port = _port,
             TlsMode = TlsMode.StartTlsRequired,
             LocalDomain = "client.example.test",
-            Certificates = new CertificatePolicy(),
         };
-        options.Certificates.Pins.Add(Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
+        options.Tls.Pins.Add(Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
         using var client = new SmtpClient(options);
         var message = TutorialMessage("alice@example.test");
         message.Bcc.Add(new MimeKit.MailboxAddress("Hidden", "hidden@example.test"));
@@ -99,7 +98,7 @@ public class SmtpServerPackageInteropTests : SmtpInteropBase
     public void A_wrong_password_is_refused_once()
     {
         var options = new SmtpClientOptions { Host = "localhost", Port = _port, TlsMode = TlsMode.StartTlsRequired, LocalDomain = "client.example.test" };
-        options.Certificates.Pins.Add(Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
+        options.Tls.Pins.Add(Convert.ToHexString(SHA256.HashData(_certificate.RawData)));
         using var client = new SmtpClient(options);
         client.Connect();
         var error = Assert.Throws<MailAuthenticationException>(() => client.Authenticate(new MailCredentials("alice", "nope")));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using NetComm.Mail;
+using NetComm.Transport;
 
 namespace NetComm.InteropTests.Support;
 
@@ -25,14 +26,14 @@ public static class InteropEnvironment
     public static string TlsHost => Get("TLS_HOST");
 
     /// <summary>Trusts exactly the CA that build/interop.sh generated, and still checks the host name.</summary>
-    public static CertificatePolicy Certificates
+    public static TlsClientOptions Tls
     {
         get
         {
             var ca = X509CertificateLoader.LoadCertificateFromFile(Get("CA_CERT"));
-            return new CertificatePolicy
+            return new TlsClientOptions
             {
-                Validation = (_, certificate, _, errors) =>
+                CertificateValidation = (_, certificate, _, errors) =>
                 {
                     if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
                     {

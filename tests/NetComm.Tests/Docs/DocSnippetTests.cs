@@ -287,8 +287,8 @@ public class DocSnippetTests
         Assert.That(modes.Select(o => o.TlsMode), Is.EqualTo(new[] { TlsMode.Auto, TlsMode.Auto, TlsMode.StartTlsWhenAvailable, TlsMode.None }));
 
         var pinned = DocSnippets.SmtpPins();
-        Assert.That(pinned.Certificates.Pins, Has.Count.EqualTo(1));
-        Assert.That(pinned.Certificates.Revocation, Is.EqualTo(RevocationCheck.SoftFail));
+        Assert.That(pinned.Tls.Pins, Has.Count.EqualTo(1));
+        Assert.That(pinned.Tls.Revocation, Is.EqualTo(RevocationCheck.SoftFail));
 
         var options = new SmtpClientOptions();
         var token = DocSnippets.SmtpAuthentication(options, "ya29.token");
@@ -434,7 +434,7 @@ public class DocSnippetTests
     {
         Host = server.Host,
         Port = server.SmtpPort,                       // not 465: TlsMode.Auto requires STARTTLS
-        Certificates = { Validation = server.CertificateValidationCallback },
+        Tls = { CertificateValidation = server.CertificateValidationCallback },
         LocalDomain = "client.example.com",
     };
 

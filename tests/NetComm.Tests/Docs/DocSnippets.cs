@@ -513,7 +513,7 @@ public static class DocSnippets
         {
             Host = "mail.internal.example",
             Port = 587,
-            Certificates =
+            Tls =
             {
                 Pins = { "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" },   // the server's key
                 Revocation = RevocationCheck.SoftFail,
@@ -527,7 +527,7 @@ public static class DocSnippets
     {
         // snippet: docs/smtp.md#private-ca
         var privateRoot = X509CertificateLoader.LoadCertificateFromFile("corp-root.cer");
-        options.Certificates.Validation = (sender, certificate, chain, errors) =>
+        options.Tls.CertificateValidation = (sender, certificate, chain, errors) =>
         {
             if (errors == SslPolicyErrors.None)
             {
@@ -648,7 +648,7 @@ public static class DocSnippets
         {
             Host = "smtp.example.com",
             Port = 587,
-            Logger = loggerFactory.CreateLogger<SmtpClient>(),   // events 2000-2007
+            Logger = loggerFactory.CreateLogger<SmtpClient>(),   // events 2000-2009
             Transcript = transcript,                             // C:/S: lines, secrets as ********
         };
         return options;

@@ -348,6 +348,35 @@ public class SessionRulesTests
         Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
     }
 
+    [Test]
+    public async Task The_certificate_is_checked_against_the_tls_target_host_and_pins_never_excuse_a_wrong_name([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        var certificate = TestCertificates.Create("mail.example.test");
+        using var server = Serve(c =>
+        {
+            c.UpgradeToTlsAsServer(new TlsServerOptions(certificate));
+            p.ServeConnect(c);
+            c.ReadLine();
+        });
+        var pin = "sha256/" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+        MailClientOptions Pinned(string? targetHost)
+        {
+            var options = p.Options(server, TlsMode.ImplicitTls);
+            options.Tls = new TlsClientOptions { TargetHost = targetHost, Pins = { pin } };
+            return options;
+        }
+
+        using (var misnamed = p.Create(Pinned(targetHost: null)))
+        {
+            Assert.ThrowsAsync<MailSecurityException>(() => misnamed.Connect(mode), "localhost is not on the certificate");
+        }
+
+        using var named = p.Create(Pinned("mail.example.test"));
+        await named.Connect(mode);
+        Assert.That(named.IsConnected, Is.True);
+    }
+
     private static void SetMechanism(MailClientOptions options, string mechanism)
     {
         switch (options)

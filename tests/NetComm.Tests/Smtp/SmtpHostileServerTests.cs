@@ -23,7 +23,7 @@ public class SmtpHostileServerTests
         LocalDomain = "client.example.test",
         CommandTimeout = commandTimeout ?? Timeouts.Wait,
         ConnectTimeout = Timeouts.Wait,
-        Certificates = new CertificatePolicy { Validation = TestCertificates.Trust(TestCertificates.Localhost) },
+        Tls = new TlsClientOptions { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost) },
     };
 
     private static TcpServer Serve(Action<ITcpConnection> script, Action<TcpServerOptions>? configure = null)
@@ -193,15 +193,15 @@ public class SmtpHostileServerTests
 
         using var server = Serve(Script);
         var strict = Options(server, TlsMode.StartTlsRequired);
-        strict.Certificates = new CertificatePolicy();
+        strict.Tls = new TlsClientOptions();
         using (var client = new SmtpClient(strict))
         {
             Assert.Throws<MailSecurityException>(() => client.Connect());
         }
 
         var pinned = Options(server, TlsMode.StartTlsRequired);
-        pinned.Certificates = new CertificatePolicy();
-        pinned.Certificates.Pins.Add("sha256/" + Convert.ToBase64String(SHA256.HashData(other.PublicKey.ExportSubjectPublicKeyInfo())));
+        pinned.Tls = new TlsClientOptions();
+        pinned.Tls.Pins.Add("sha256/" + Convert.ToBase64String(SHA256.HashData(other.PublicKey.ExportSubjectPublicKeyInfo())));
         using (var client = new SmtpClient(pinned))
         {
             client.Connect();
@@ -218,8 +218,8 @@ public class SmtpHostileServerTests
             c.UpgradeToTlsAsServer(new TlsServerOptions(misnamed));
         });
         var wrongHost = Options(misnamedServer, TlsMode.StartTlsRequired);
-        wrongHost.Certificates = new CertificatePolicy();
-        wrongHost.Certificates.Pins.Add(Convert.ToHexString(SHA256.HashData(misnamed.RawData)));
+        wrongHost.Tls = new TlsClientOptions();
+        wrongHost.Tls.Pins.Add(Convert.ToHexString(SHA256.HashData(misnamed.RawData)));
         using (var client = new SmtpClient(wrongHost))
         {
             Assert.Throws<MailSecurityException>(() => client.Connect(), "a pin proves the key, not the host name");

@@ -85,6 +85,23 @@ public class TcpConnectionTests
     }
 
     [Test]
+    public void A_pinned_self_signed_certificate_is_trusted_without_a_callback()
+    {
+        var selfSigned = TestCertificates.Create("localhost");
+        using var server = LoopbackServer.Start((c, s) =>
+        {
+            c.UpgradeToTlsAsServer(new TlsServerOptions(selfSigned));
+            c.WriteLine("pinned");
+        });
+        using var client = LoopbackServer.Connect(server);
+        var options = new TlsClientOptions { Pins = { Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(selfSigned.RawData)) } };
+
+        client.UpgradeToTls(options, "localhost");
+
+        Assert.That(client.ReadLine(), Is.EqualTo("pinned"));
+    }
+
+    [Test]
     public async Task Implicit_tls_connect()
     {
         using var server = LoopbackServer.Start((c, s) =>

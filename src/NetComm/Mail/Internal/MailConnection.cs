@@ -66,7 +66,7 @@ internal sealed class MailConnection : IDisposable
             ConnectTimeout = options.ConnectTimeout,
             ReadTimeout = options.CommandTimeout,
             WriteTimeout = options.CommandTimeout,
-            ImplicitTls = options.EffectiveTlsMode == TlsMode.ImplicitTls ? CertificateValidator.ToTlsOptions(options) : null,
+            ImplicitTls = options.EffectiveTlsMode == TlsMode.ImplicitTls ? options.Tls : null,
         };
         try
         {
@@ -250,7 +250,7 @@ internal sealed class MailConnection : IDisposable
     {
         try
         {
-            await _tcp.UpgradeToTlsAsync<TIo>(CertificateValidator.ToTlsOptions(_options), _options.Host, cancellationToken).ConfigureAwait(false);
+            await _tcp.UpgradeToTlsAsync<TIo>(_options.Tls, _options.Host, cancellationToken).ConfigureAwait(false);
             Transcript.Note($"TLS established: {_tcp.TlsProtocol} {_tcp.TlsCipherSuite}");
         }
         catch (TlsUpgradeException e) when (e.PendingBytes > 0)

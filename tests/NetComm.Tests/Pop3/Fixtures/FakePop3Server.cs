@@ -54,9 +54,9 @@ public sealed class FakePop3Server : IDisposable
             TlsMode = mode,
             CommandTimeout = Timeouts.Wait,
             ConnectTimeout = Timeouts.Wait,
-            TlsHandshakeTimeout = Timeouts.Wait,
         };
-        options.Certificates.Validation = TestCertificates.Trust(TestCertificates.Localhost);
+        options.Tls.HandshakeTimeout = Timeouts.Wait;
+        options.Tls.CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost);
         configure?.Invoke(options);
         return options;
     }

@@ -4,31 +4,15 @@ using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using NetComm.Transport;
 
-namespace NetComm.Mail.Internal;
+namespace NetComm.Transport.Internal;
 
-/// <summary>Turns a <see cref="CertificatePolicy"/> into the TLS options for one connection.</summary>
+/// <summary>The certificate check every TLS client connection runs: the caller's callback, else the platform's verdict, pins and soft-fail revocation.</summary>
 internal static class CertificateValidator
 {
-    public static TlsClientOptions ToTlsOptions(MailClientOptions options) => new()
+    public static RemoteCertificateValidationCallback Callback(TlsClientOptions policy) => (sender, certificate, chain, errors) =>
     {
-        TargetHost = options.Host,
-        CertificateValidation = Callback(options.Certificates),
-        ClientCertificates = options.Certificates.ClientCertificates,
-        EnabledProtocols = options.Certificates.EnabledProtocols,
-        RevocationMode = options.Certificates.Revocation switch
-        {
-            RevocationCheck.Online or RevocationCheck.SoftFail => X509RevocationMode.Online,
-            RevocationCheck.Offline => X509RevocationMode.Offline,
-            _ => X509RevocationMode.NoCheck,
-        },
-        HandshakeTimeout = options.TlsHandshakeTimeout,
-    };
-
-    public static RemoteCertificateValidationCallback Callback(CertificatePolicy policy) => (sender, certificate, chain, errors) =>
-    {
-        if (policy.Validation is { } custom)
+        if (policy.CertificateValidation is { } custom)
         {
             return custom(sender, certificate, chain, errors);
         }

@@ -1,4 +1,4 @@
-namespace NetComm.Mail;
+namespace NetComm.Transport;
 
 /// <summary>How the server certificate's revocation status is checked.</summary>
 public enum RevocationCheck
