@@ -66,10 +66,27 @@ public static class Pop3DocSnippets
         // snippet: docs/pop3.md#new-messages
         var infos = await pop3.ListMessagesAsync();            // STAT + LIST + UIDL in one round trip
         var fresh = infos.Where(i => !seen.Contains(i.Uid!)).Select(i => i.Number);
-        await pop3.RetrieveEachAsync(fresh, async (number, content, ct) =>
+        var saved = await pop3.RetrieveEachAsync(fresh, async (number, content, ct) =>
         {
             await using var file = File.Create($"{infos[number - 1].Uid}.eml");
             await content.CopyToAsync(file, ct);
         });
+        foreach (var refused in saved.Failures)
+        {
+            Console.WriteLine($"message {refused.MessageNumber}: {refused.ServerReply}");
+        }
+    }
+
+    public static async Task BatchAsync(IPop3Client pop3)
+    {
+        // snippet: docs/pop3.md#batch
+        var batch = await pop3.RetrieveAsync([1, 2, 3]);      // RETR 1, 2 and 3, pipelined
+        foreach (var item in batch.Items)
+        {
+            Console.WriteLine(item.Succeeded ? $"{item.Number}: {item.Value!.Subject}" : $"{item.Number}: {item.Error!.ServerReply}");
+        }
+
+        var messages = batch.EnsureAllSucceeded().Values;    // or Pop3BatchException, listing the refusals
+        Console.WriteLine(messages.Count);
     }
 }
