@@ -15,7 +15,7 @@ public enum MailSessionState
     /// <summary>Logged in.</summary>
     Authenticated,
 
-    /// <summary>An operation that changes server state is under way (an SMTP mail transaction, a POP3 download or deletion batch).</summary>
+    /// <summary>An operation that changes server state is under way (an SMTP mail transaction, a POP3 RETR or TOP download).</summary>
     InTransaction,
 
     /// <summary>

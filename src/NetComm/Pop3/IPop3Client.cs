@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using MimeKit;
@@ -42,6 +44,12 @@ public interface IPop3Client : IDisposable, IAsyncDisposable
 
     /// <summary>Whether the connection is encrypted (implicit TLS or STLS).</summary>
     bool IsTls { get; }
+
+    /// <summary>The negotiated TLS version, or <see cref="SslProtocols.None"/>.</summary>
+    SslProtocols TlsProtocol { get; }
+
+    /// <summary>The negotiated cipher suite, or null without TLS.</summary>
+    TlsCipherSuite? TlsCipherSuite { get; }
 
     /// <summary>Whether batches are pipelined (the server offers PIPELINING and <see cref="Pop3ClientOptions.UsePipelining"/> is on).</summary>
     bool IsPipelining { get; }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -76,6 +78,12 @@ public sealed partial class Pop3Client : IPop3Client
 
     /// <inheritdoc />
     public bool IsTls => Open is { IsTls: true };
+
+    /// <inheritdoc />
+    public SslProtocols TlsProtocol => Open?.Tcp.TlsProtocol ?? SslProtocols.None;
+
+    /// <inheritdoc />
+    public TlsCipherSuite? TlsCipherSuite => Open?.Tcp.TlsCipherSuite;
 
     /// <inheritdoc />
     public bool IsPipelining => Open is { IsPipelining: true };

@@ -30,6 +30,9 @@ public interface ISmtpClient : IDisposable, IAsyncDisposable
     /// <summary>The negotiated cipher suite, or null without TLS.</summary>
     TlsCipherSuite? TlsCipherSuite { get; }
 
+    /// <summary>The SASL mechanism that logged in (e.g. <c>SCRAM-SHA-256</c>), or null before a login.</summary>
+    string? AuthenticationMechanism { get; }
+
     /// <summary>The server's greeting.</summary>
     SmtpReply? Greeting { get; }
 

@@ -45,7 +45,7 @@ public sealed class SmtpClient : ISmtpClient
     public bool IsConnected => Gate.IsOpen;
 
     /// <inheritdoc />
-    public bool IsAuthenticated => Gate.State == MailSessionState.Authenticated;
+    public bool IsAuthenticated => _engine.AuthenticationMechanism is not null;
 
     /// <inheritdoc />
     public bool IsTls => _engine.Connection?.IsTls ?? false;
@@ -55,6 +55,9 @@ public sealed class SmtpClient : ISmtpClient
 
     /// <inheritdoc />
     public TlsCipherSuite? TlsCipherSuite => _engine.Connection?.Tcp.TlsCipherSuite;
+
+    /// <inheritdoc />
+    public string? AuthenticationMechanism => _engine.AuthenticationMechanism;
 
     /// <inheritdoc />
     public SmtpReply? Greeting => _engine.Greeting;

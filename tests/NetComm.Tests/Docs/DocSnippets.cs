@@ -628,7 +628,7 @@ public static class DocSnippets
                 }
                 catch (MailProtocolException e) when (e is not (MailSecurityException or SmtpDeliveryUnknownException) && attempt < 5)
                 {
-                    // The connection broke (or the server said 421) before the end of the message: not delivered.
+                    // The connection broke before the end of the message: not delivered.
                 }
                 catch (TimeoutException) when (attempt < 5)
                 {

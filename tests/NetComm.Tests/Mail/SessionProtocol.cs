@@ -182,6 +182,8 @@ public interface IClientUnderTest : IDisposable
 
     bool IsConnected { get; }
 
+    bool IsAuthenticated { get; }
+
     Task Connect(IoMode mode, CancellationToken cancellationToken = default);
 
     Task Authenticate(IoMode mode, MailCredentials credentials, CancellationToken cancellationToken = default);
@@ -196,6 +198,8 @@ internal sealed class SmtpUnderTest(SmtpClient client) : IClientUnderTest
     public MailSessionState State => client.State;
 
     public bool IsConnected => client.IsConnected;
+
+    public bool IsAuthenticated => client.IsAuthenticated;
 
     public Task Connect(IoMode mode, CancellationToken cancellationToken = default)
         => Io.Call(mode, () => client.Connect(cancellationToken), () => client.ConnectAsync(cancellationToken));
@@ -214,6 +218,8 @@ internal sealed class Pop3UnderTest(Pop3Client client) : IClientUnderTest
     public MailSessionState State => client.State;
 
     public bool IsConnected => client.IsConnected;
+
+    public bool IsAuthenticated => client.IsAuthenticated;
 
     public Task Connect(IoMode mode, CancellationToken cancellationToken = default)
         => Io.Call(mode, () => client.Connect(cancellationToken), () => client.ConnectAsync(cancellationToken));

@@ -363,6 +363,25 @@ public class SessionRulesTests
         Assert.That(named.IsConnected, Is.True);
     }
 
+    [Test]
+    public void A_connect_that_fails_leaves_the_session_broken_and_clears_what_the_last_session_knew([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        MailClientOptions options;
+        using (var gone = Serve(c => { }))
+        {
+            options = p.Options(gone, TlsMode.StartTlsRequired);
+        }
+
+        using var client = p.Create(options);
+
+        Assert.CatchAsync(() => client.Connect(mode));
+
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(client.IsAuthenticated, Is.False);
+    }
+
     private static void SetMechanism(MailClientOptions options, string mechanism)
     {
         switch (options)

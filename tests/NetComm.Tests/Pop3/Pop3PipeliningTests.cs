@@ -175,21 +175,26 @@ public class Pop3PipeliningTests
     }
 
     [Test]
-    public async Task A_callback_that_throws_stops_the_batch_and_the_session_stays_usable([Values] IoMode mode)
+    public async Task A_callback_that_throws_stops_the_batch_and_the_session_stays_usable(
+        [Values] IoMode mode, [Values(typeof(FormatException), typeof(IOException), typeof(TimeoutException))] Type failure)
     {
+        // An IOException or TimeoutException from the caller's own code (a full disk) is not a connection failure:
+        // the rest of the message is skipped and the caller's exception comes back unchanged.
         var script = Pop3Script.LoggedIn(s_pipelining).C("RETR 1").C("RETR 2").C("RETR 3")
             .S("+OK").Raw(Message(1) + ".\r\n").S("+OK").Raw(Message(2) + ".\r\n").S("+OK").Raw(Message(3) + ".\r\n")
             .C("NOOP").S("+OK");
         var stream = new ScriptedPop3Stream(script, ChunkMode.Random);
         using var client = await Io.LoggedIn(mode, stream);
         var calls = 0;
+        Exception Fail() => (Exception)Activator.CreateInstance(failure, $"caller failed on call {++calls}")!;
 
-        var error = Assert.ThrowsAsync<FormatException>(() => Io.Call(
+        var error = Assert.CatchAsync(() => Io.Call(
             mode,
-            () => client.RetrieveEach([1, 2, 3], (_, _) => throw new FormatException($"caller failed on call {++calls}")),
-            () => client.RetrieveEachAsync([1, 2, 3], (_, _, _) => throw new FormatException($"caller failed on call {++calls}"))));
+            () => client.RetrieveEach([1, 2, 3], (_, _) => throw Fail()),
+            () => client.RetrieveEachAsync([1, 2, 3], (_, _, _) => throw Fail())));
         await Io.Call(mode, () => client.Noop(), () => client.NoopAsync());
 
+        Assert.That(error, Is.TypeOf(failure));
         Assert.That(error!.Message, Is.EqualTo("caller failed on call 1"));
         Assert.That(calls, Is.EqualTo(1));
         Assert.That(client.IsConnected, Is.True);

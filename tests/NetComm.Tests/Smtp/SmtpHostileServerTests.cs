@@ -352,8 +352,12 @@ public class SmtpHostileServerTests
         });
         using var client = new SmtpClient(Options(server, TlsMode.None));
         client.Connect();
-        var error = Assert.Throws<MailProtocolException>(() => client.Send(SmtpScript.Message()));
+        var error = Assert.Throws<SmtpCommandException>(() => client.Send(SmtpScript.Message()));
         Assert.That(error!.ServerReply, Does.Contain("Service shutting down"));
+        Assert.That(error.StatusCode, Is.EqualTo(421));
+        Assert.That(error.ErrorCode, Is.EqualTo(SmtpErrorCode.ServiceNotAvailable));
+        Assert.That(error.IsTransient, Is.True);
+        Assert.That(error.EndsSession, Is.True);
         Assert.That(client.IsConnected, Is.False);
     }
 

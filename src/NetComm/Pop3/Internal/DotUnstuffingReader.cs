@@ -42,6 +42,12 @@ internal sealed class DotUnstuffingReader
     /// <summary>Whether the terminator has been read.</summary>
     public bool IsComplete { get; private set; }
 
+    /// <summary>
+    /// Whether a read from the server failed: the connection is then in an unknown state. A failure that is not
+    /// the reader's (the caller's handler or destination stream) leaves it intact, and the rest can be skipped.
+    /// </summary>
+    public bool Faulted { get; private set; }
+
     /// <summary>Content bytes handed out so far (after unstuffing).</summary>
     public long ContentBytes { get; private set; }
 
@@ -176,8 +182,20 @@ internal sealed class DotUnstuffingReader
     private async ValueTask FillAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
     {
-        if (!await _connection.FillAsync<TIo>(cancellationToken).ConfigureAwait(false))
+        bool filled;
+        try
         {
+            filled = await _connection.FillAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Faulted = true;
+            throw;
+        }
+
+        if (!filled)
+        {
+            Faulted = true;
             throw new MailProtocolException(
                 $"The POP3 server closed the connection in the middle of {_what} ({ContentBytes:N0} bytes received, no terminating \".\" line).");
         }

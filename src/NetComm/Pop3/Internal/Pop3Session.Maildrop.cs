@@ -175,12 +175,12 @@ internal sealed partial class Pop3Session
                         break;
                     case "LIST":
                         var list = new List<Pop3ListEntry>();
-                        await ReadListingAsync<TIo>(ReplyBudget.Listing(stat!.Value.Count), line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        await ReadListingAsync<TIo>(ListingBudget(stat), line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
                         sizes = list;
                         break;
                     default:
                         var ids = new List<Pop3UidEntry>();
-                        await ReadListingAsync<TIo>(ReplyBudget.Listing(stat!.Value.Count), line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        await ReadListingAsync<TIo>(ListingBudget(stat), line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
                         uids = ids;
                         break;
                 }
@@ -209,6 +209,10 @@ internal sealed partial class Pop3Session
 
         return new Listings(sizes, uids);
     }
+
+    // A listing's size follows STAT's count. When STAT was refused (and the batch will fail) the listing that
+    // follows is still read off the wire to keep the session in step, under a fixed budget.
+    private static ReplyBudget ListingBudget(Pop3Stat? stat) => ReplyBudget.Listing(stat?.Count ?? 100_000);
 
     private static int CheckNumber(int number)
     {

@@ -160,7 +160,7 @@ internal sealed partial class Pop3Session
                     {
                         value = await onBody(number, reader).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (!BreaksConnection(e))
+                    catch (Exception e) when (!reader.Faulted && !cancellationToken.IsCancellationRequested)
                     {
                         handlerError = ExceptionDispatchInfo.Capture(e);
                     }
@@ -189,8 +189,4 @@ internal sealed partial class Pop3Session
         scope.Succeed();
         return new Pop3BatchResult<T>(items);
     }
-
-    /// <summary>Failures after which the connection's state is unknown: it must be closed, not drained.</summary>
-    internal static bool BreaksConnection(Exception e)
-        => e is MailProtocolException or TimeoutException or OperationCanceledException or IOException;
 }

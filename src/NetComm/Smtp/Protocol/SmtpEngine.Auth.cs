@@ -14,6 +14,9 @@ internal sealed partial class SmtpEngine : ISaslWire
     /// <summary>RFC 4954 section 4: the AUTH command line may be up to 12,288 octets.</summary>
     int ISaslWire.MaxAuthLine => 12_288;
 
+    /// <summary>The mechanism of the last successful login on this connection.</summary>
+    public string? AuthenticationMechanism { get; private set; }
+
     public async ValueTask AuthenticateAsync<TIo>(MailCredentials credentials, CancellationToken cancellationToken)
         where TIo : IIo
     {
@@ -27,6 +30,7 @@ internal sealed partial class SmtpEngine : ISaslWire
 
         await SaslExchange.RunAsync<TIo>(mechanism, this, context, cancellationToken).ConfigureAwait(false);
         Gate.MoveTo(MailSessionState.Authenticated);
+        AuthenticationMechanism = mechanism.Name;
         MailProtocol.Smtp.LogAuthenticated(_logger, _options.Host, credentials.UserName, mechanism.Name);
         scope.Succeed();
     }

@@ -171,8 +171,15 @@ internal sealed partial class SmtpEngine : IDisposable
         {
             connection.Dispose();
             Capabilities = SmtpCapabilities.None;
+            Greeting = null;
+            AuthenticationMechanism = null;
             Gate.MoveTo(state);
             MailProtocol.Smtp.LogDisconnected(_logger, _options.Host, _options.EffectivePort);
+        }
+        else if (state == MailSessionState.Broken)
+        {
+            // A connect that failed before a connection existed is a failure too, as in POP3.
+            Gate.MoveTo(state);
         }
     }
 

@@ -44,10 +44,18 @@ internal static class SmtpReplyReader
         }
 
         var result = new SmtpReply(code, lines);
-        if (code == 421)
+        if (code == 421 && replyTo != "QUIT")
         {
-            // RFC 5321 3.8: the server is shutting the channel; nothing more will be read or written.
-            throw new MailProtocolException($"The SMTP server {connection.Host} is closing the connection: {result}") { ServerReply = result.ToString() };
+            // RFC 5321 3.8: the server is shutting the channel, whatever the command; nothing more will be read or
+            // written. A refusal with the server's code and text (transient), which ends the session.
+            throw new SmtpCommandException(
+                $"The SMTP server {connection.Host} is closing the connection (in reply to {(replyTo == MailConnection.Greeting ? "the greeting" : replyTo)}): {result}",
+                SmtpErrorCode.ServiceNotAvailable,
+                result)
+            {
+                EndsSession = true,
+                Command = replyTo,
+            };
         }
 
         return result;
