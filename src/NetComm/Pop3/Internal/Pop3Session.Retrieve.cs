@@ -150,7 +150,7 @@ internal sealed partial class Pop3Session
                 }
 
                 // The content is one reply of its own, bounded by time only: the data timeout for the whole message.
-                _connection.BeginReply(command, _options.DataTimeout, ReplyBudget.Content);
+                using var contentReply = _connection.BeginReply(command, _options.DataTimeout, ReplyBudget.Content);
                 var what = isRetrieval ? $"message {number}" : $"{command} reply";
                 var reader = new DotUnstuffingReader(_connection, what, progress, _sizes.TryGetValue(number, out var size) ? size : null);
                 T value = default!;
