@@ -80,7 +80,7 @@ public class DovecotLoginTests
     {
         using var client = new Pop3Client(DovecotEnvironment.Options(TlsMode.ImplicitTls, o => o.Port = DovecotEnvironment.Pop3Port));
 
-        var error = Assert.Throws<TlsModeMismatchException>(client.Connect);
+        var error = Assert.Throws<TlsModeMismatchException>(() => client.Connect());
 
         Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.StartTlsRequired));
     }

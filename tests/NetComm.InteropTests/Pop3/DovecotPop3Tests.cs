@@ -80,11 +80,11 @@ public class DovecotPop3Tests
 
         if (sync)
         {
-            client.NoOp();
+            client.Noop();
         }
         else
         {
-            await client.NoOpAsync();
+            await client.NoopAsync();
         }
     }
 
