@@ -39,7 +39,7 @@ public sealed partial class TestMailServer
         }
     }
 
-    internal ReceivedMessage Deliver(SmtpEnvelope envelope, byte[] raw, MessageTransfer transfer, SmtpSessionInfo session)
+    internal ReceivedMessage Deliver(ReceivedEnvelope envelope, byte[] raw, MessageTransfer transfer, SmtpSessionInfo session)
     {
         var queueId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var message = new ReceivedMessage(queueId, envelope, raw, transfer, session);

@@ -246,7 +246,7 @@ internal sealed partial class SmtpSession
 
     private ReceivedMessage Store(MessageBuffer buffer, MessageTransfer transfer)
     {
-        var envelope = new SmtpEnvelope(_from!, _mailParameters!, _recipients.ToArray());
+        var envelope = new ReceivedEnvelope(_from!, _mailParameters!, _recipients.ToArray());
         return Server.Deliver(envelope, buffer.ToArray(), transfer, SessionInfo());
     }
 }

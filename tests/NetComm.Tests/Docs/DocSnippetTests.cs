@@ -8,9 +8,6 @@ using NetComm.Testing;
 using NetComm.Tests.Support;
 using NetComm.Transport;
 
-// NetComm.Testing has its own SmtpEnvelope (what the server received): name the client's explicitly.
-using SmtpEnvelope = NetComm.Smtp.SmtpEnvelope;
-
 namespace NetComm.Tests.Docs;
 
 /// <summary>
