@@ -11,7 +11,8 @@ namespace NetComm.Transport;
 /// the handshake, so that a plaintext answer (a server greeting on what we took for a TLS port) can be
 /// named in the error instead of a bare "unexpected message".
 /// </summary>
-internal sealed class HandshakeSniffer(Stream inner) : Stream
+/// <remarks><paramref name="beforeRead"/>, when given, runs before every blocking read (the handshake deadline).</remarks>
+internal sealed class HandshakeSniffer(Stream inner, Action? beforeRead = null) : Stream
 {
     private const int Keep = 64;
     private byte[]? _first = new byte[Keep];
@@ -58,6 +59,7 @@ internal sealed class HandshakeSniffer(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        beforeRead?.Invoke();
         var n = inner.Read(buffer);
         Record(buffer[..n]);
         return n;
