@@ -57,11 +57,12 @@ public sealed partial class TcpServer
             // refuse it, and tell the accept loop to slow down; log the first failure of a burst, not each one.
             _active.TryRemove(connection.Id, out _);
             connection.Dispose();
-            Interlocked.Increment(ref _refused);
             if (Interlocked.Increment(ref _dispatchFailures) == 1)
             {
                 TransportLog.DispatchFailed(_logger, e, _options.Name, Volatile.Read(ref _threads), _active.Count);
             }
+
+            Interlocked.Increment(ref _refused);
 
             _dispatchBackoff = Math.Clamp(_dispatchBackoff * 2, 10, MaxBackoffMilliseconds);
             DrainIfStopped();

@@ -28,20 +28,21 @@ public sealed partial class TcpServer
             // A handler's failure is its connection's business: log it and keep serving the others.
             switch (Classify(connection, e))
             {
+                // Logged before counted: whoever sees the counter move can find the log line.
                 case Ending.TimedOut:
-                    Interlocked.Increment(ref _timedOut);
                     TransportLog.ConnectionTimedOut(_logger, connection.Id, connection.RemoteEndPoint, e.Message);
+                    Interlocked.Increment(ref _timedOut);
                     break;
                 case Ending.ClientFailed:
-                    Interlocked.Increment(ref _clientFailures);
                     TransportLog.ClientFailed(_logger, connection.Id, connection.RemoteEndPoint, e.Message);
+                    Interlocked.Increment(ref _clientFailures);
                     break;
                 case Ending.ClosedByServer:
                     TransportLog.HandlerEndedByServer(_logger, connection.Id, connection.RemoteEndPoint, connection.AbortReason ?? "the server is stopping");
                     break;
                 default:
-                    Interlocked.Increment(ref _failedHandlers);
                     TransportLog.HandlerFailed(_logger, e, connection.Id, connection.RemoteEndPoint);
+                    Interlocked.Increment(ref _failedHandlers);
                     break;
             }
         }
@@ -81,8 +82,8 @@ public sealed partial class TcpServer
         {
             if (now - connection.LastActivity > limit && connection.AbortReason is null)
             {
-                Interlocked.Increment(ref _timedOut);
                 TransportLog.ConnectionIdle(_logger, connection.Id, connection.RemoteEndPoint, _options.IdleTimeout.TotalSeconds);
+                Interlocked.Increment(ref _timedOut);
                 connection.Abort($"idle for {_options.IdleTimeout.TotalSeconds:0.###} s");
             }
         }
