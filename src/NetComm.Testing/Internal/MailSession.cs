@@ -111,7 +111,7 @@ internal abstract class MailSession
     {
         try
         {
-            Channel.DiscardOutput();
+            // Replies still queued (to the last bad command) go first, as they would have.
             Channel.Write(ClosingReply(enhancedCode, text));
             Channel.Flush();
         }
