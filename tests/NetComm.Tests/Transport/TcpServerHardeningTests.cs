@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using NetComm.Diagnostics;
+using NetComm.Tests.Pop3.Fixtures;
 using NetComm.Tests.Support;
 using NetComm.Transport;
 
@@ -11,14 +12,7 @@ namespace NetComm.Tests.Transport;
 [TestFixture]
 public class TcpServerHardeningTests
 {
-    private static void Echo(ITcpConnection connection, CancellationToken stopping)
-    {
-        connection.WriteLine("Welcome.");
-        while (connection.ReadLine() is { } line)
-        {
-            connection.WriteLine($"hello, {line}.");
-        }
-    }
+    private static readonly TcpConnectionHandler Echo = TcpServerTests.Echo;
 
     [Test]
     public void Dripping_clients_cannot_keep_a_well_behaved_client_out()
@@ -34,24 +28,7 @@ public class TcpServerHardeningTests
         using var attack = new Dripper(server.LocalEndPoint, clients: 10, interval: TimeSpan.FromMilliseconds(100));
         LoopbackServer.WaitUntil(() => server.Counters.Active == 5 && server.Counters.Refused > 0, "the droppers to fill every slot");
 
-        var served = false;
-        var clock = Stopwatch.StartNew();
-        while (!served && clock.Elapsed < Timeouts.Wait)
-        {
-            try
-            {
-                using var client = LoopbackServer.Connect(server);
-                served = client.ReadLine() == "Welcome.";
-                client.WriteLine("bob");
-                served &= client.ReadLine() == "hello, bob.";
-            }
-            catch (Exception e) when (e is TransportException or TimeoutException)
-            {
-                Thread.Sleep(20);
-            }
-        }
-
-        Assert.That(served, Is.True, "a well-behaved client got a slot while the attack went on");
+        Assert.That(ServedBeforeTheWaitRunsOut(server), Is.True, "a well-behaved client got a slot while the attack went on");
         Assert.That(server.Counters.TimedOut, Is.GreaterThan(0), "droppers were closed by the line deadline");
         Assert.That(server.Counters.FailedHandlers, Is.Zero);
     }
@@ -59,7 +36,7 @@ public class TcpServerHardeningTests
     [Test]
     public void A_line_that_trickles_in_is_cut_at_the_line_timeout_and_logged_as_information()
     {
-        var logger = new RecordingLogger();
+        var logger = new ListLogger();
         Exception? seen = null;
         using var server = LoopbackServer.Start(
             (c, s) =>
@@ -86,10 +63,10 @@ public class TcpServerHardeningTests
 
         Assert.That(seen, Is.TypeOf<TimeoutException>().With.Message.Contains("line"));
         Assert.That(server.Counters.FailedHandlers, Is.Zero);
-        var timedOut = logger.Entries.Where(e => e.Id == NetCommEventIds.ConnectionTimedOut).Select(e => e.Level).ToList();
+        var timedOut = logger.Events.Where(e => e.Id.Id == NetCommEventIds.ConnectionTimedOut).Select(e => e.Level).ToList();
         Assert.That(timedOut, Is.Not.Empty);
         Assert.That(timedOut, Has.All.EqualTo(LogLevel.Information));
-        Assert.That(logger.Entries.Select(e => e.Level), Has.None.EqualTo(LogLevel.Error));
+        Assert.That(logger.Events.Select(e => e.Level), Has.None.EqualTo(LogLevel.Error));
     }
 
     [Test]
@@ -190,7 +167,7 @@ public class TcpServerHardeningTests
     [Test]
     public void The_accept_loop_survives_a_thread_that_cannot_start_and_recovers()
     {
-        var logger = new RecordingLogger();
+        var logger = new ListLogger();
         using var server = new TcpServer(Echo, new TcpServerOptions { Logger = logger });
         var failing = 1;
         server.ThreadStarting = () =>
@@ -224,26 +201,11 @@ public class TcpServerHardeningTests
         Assert.That(server.Counters.Threads, Is.Zero);
 
         Volatile.Write(ref failing, 0);
-        var served = false;
-        var clock = Stopwatch.StartNew();
-        while (!served && clock.Elapsed < Timeouts.Wait)
-        {
-            try
-            {
-                using var client = LoopbackServer.Connect(server);
-                served = client.ReadLine() == "Welcome.";
-            }
-            catch (TransportException)
-            {
-                Thread.Sleep(20);
-            }
-        }
-
-        Assert.That(served, Is.True);
-        LoopbackServer.WaitUntil(() => logger.Entries.Any(e => e.Id == NetCommEventIds.DispatchRecovered), "the recovery to be logged");
-        var entries = logger.Entries;
-        Assert.That(entries.Count(e => e.Id == NetCommEventIds.DispatchFailed), Is.EqualTo(1), "one error per burst");
-        Assert.That(entries.Count(e => e.Id == NetCommEventIds.DispatchRecovered), Is.EqualTo(1));
+        Assert.That(ServedBeforeTheWaitRunsOut(server), Is.True);
+        LoopbackServer.WaitUntil(() => logger.Events.Any(e => e.Id.Id == NetCommEventIds.DispatchRecovered), "the recovery to be logged");
+        var entries = logger.Events;
+        Assert.That(entries.Count(e => e.Id.Id == NetCommEventIds.DispatchFailed), Is.EqualTo(1), "one error per burst");
+        Assert.That(entries.Count(e => e.Id.Id == NetCommEventIds.DispatchRecovered), Is.EqualTo(1));
     }
 
     [Test]
@@ -294,7 +256,7 @@ public class TcpServerHardeningTests
     [Test]
     public void Idle_reaps_resets_and_stops_are_not_handler_failures()
     {
-        var logger = new RecordingLogger();
+        var logger = new ListLogger();
         using var server = LoopbackServer.Start(Echo, o =>
         {
             o.IdleTimeout = TimeSpan.FromMilliseconds(500);
@@ -318,28 +280,28 @@ public class TcpServerHardeningTests
         LoopbackServer.WaitUntil(() => server.Counters.ClientFailures == 1 && server.Counters.Active == 0, "the reset to be counted");
         Assert.That(server.Stop(Timeouts.Wait), Is.True);
         Assert.That(server.Counters.FailedHandlers, Is.Zero);
-        Assert.That(logger.Entries.Select(e => e.Level), Has.None.EqualTo(LogLevel.Error));
+        Assert.That(logger.Events.Select(e => e.Level), Has.None.EqualTo(LogLevel.Error));
     }
 
     [Test]
     public void A_handler_that_throws_is_the_one_error()
     {
-        var logger = new RecordingLogger();
+        var logger = new ListLogger();
         using var server = LoopbackServer.Start((c, s) => throw new InvalidOperationException("bug"), o => o.Logger = logger);
         using var client = LoopbackServer.Connect(server);
         LoopbackServer.WaitUntil(() => server.Counters.FailedHandlers == 1, "the failure to be counted");
         Assert.That(server.Counters.ClientFailures + server.Counters.TimedOut, Is.Zero);
-        Assert.That(logger.Entries.Where(e => e.Level == LogLevel.Error).Select(e => e.Id), Is.EqualTo(new[] { NetCommEventIds.HandlerFailed }));
+        Assert.That(logger.Events.Where(e => e.Level == LogLevel.Error).Select(e => e.Id.Id), Is.EqualTo(new[] { NetCommEventIds.HandlerFailed }));
     }
 
     [Test]
     public void The_default_connection_cap_comes_from_the_process_limits_and_is_logged()
     {
-        var logger = new RecordingLogger();
+        var logger = new ListLogger();
         Assert.That(TcpServerOptions.DefaultMaxConnections, Is.InRange(16, 10_000));
         Assert.That(new TcpServerOptions().MaxConnections, Is.EqualTo(TcpServerOptions.DefaultMaxConnections));
         using var server = LoopbackServer.Start(Echo, o => o.Logger = logger);
-        var started = logger.Entries.Single(e => e.Id == NetCommEventIds.ServerStarted).Message;
+        var started = logger.Events.Single(e => e.Id.Id == NetCommEventIds.ServerStarted).Message;
         Assert.That(started, Does.Contain($"at most {TcpServerOptions.DefaultMaxConnections} connections").And.Contain("limits"));
     }
 
@@ -355,5 +317,31 @@ public class TcpServerHardeningTests
         Assert.That(server.Stop(TimeSpan.FromSeconds(1)), Is.False);
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.9)), "one deadline for both waits");
         release.Set();
+    }
+
+    /// <summary>A well-behaved client: retries until it is greeted and has a line echoed, or the wait runs out.</summary>
+    private static bool ServedBeforeTheWaitRunsOut(ITcpServer server)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Timeouts.Wait)
+        {
+            try
+            {
+                using var client = LoopbackServer.Connect(server);
+                if (client.ReadLine() == "Welcome.")
+                {
+                    client.WriteLine("bob");
+                    return client.ReadLine() == "hello, bob.";
+                }
+            }
+            catch (Exception e) when (e is TransportException or TimeoutException)
+            {
+                // Refused while the server is full: try again.
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return false;
     }
 }
