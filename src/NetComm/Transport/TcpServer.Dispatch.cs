@@ -46,13 +46,17 @@ public sealed partial class TcpServer
             return true;
         }
 
+        // Counted and logged before the handler can run (and its client see the answer), undone if no thread starts.
         _active[connection.Id] = connection;
+        Interlocked.Increment(ref _accepted);
+        TransportLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteEndPoint);
         try
         {
             StartWorker(connection);
         }
         catch (Exception e)
         {
+            Interlocked.Decrement(ref _accepted);
             // Typically OutOfMemoryException from Thread.Start under a thread limit. Take the connection back out,
             // refuse it, and tell the accept loop to slow down; log the first failure of a burst, not each one.
             _active.TryRemove(connection.Id, out _);
@@ -76,8 +80,6 @@ public sealed partial class TcpServer
         }
 
         _dispatchBackoff = 0;
-        Interlocked.Increment(ref _accepted);
-        TransportLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteEndPoint);
         if (_stopping.IsCancellationRequested)
         {
             connection.Abort("the server is stopping");

@@ -80,4 +80,23 @@ public class TlsHandshakeDeadlineTests
             stop.Set();
         }
     }
+
+    [Test]
+    public void After_a_blocking_handshake_reads_keep_their_own_deadlines()
+    {
+        // The handshake's deadline must end with the handshake: it once went on shortening (or lengthening) later reads.
+        using var release = new ManualResetEventSlim();
+        var tls = new TlsServerOptions(TestCertificates.Localhost);
+        using var server = LoopbackServer.Start((c, s) =>
+        {
+            c.UpgradeToTlsAsServer(tls);
+            release.Wait(Timeouts.Wait);
+        });
+        using var client = LoopbackServer.Connect(server);
+        client.UpgradeToTls(new TlsClientOptions { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost), HandshakeTimeout = TimeSpan.FromMinutes(5) }, "localhost");
+        client.SetReadDeadline(TimeSpan.FromMilliseconds(300));
+        var error = Assert.Throws<TimeoutException>(() => client.ReadLine());
+        Assert.That(error!.Message, Does.Contain("deadline"));
+        release.Set();
+    }
 }
