@@ -109,6 +109,12 @@ internal abstract class MailSession
     /// <summary>Best effort: the client may be gone, or not reading.</summary>
     private void SayGoodbye(string enhancedCode, string text)
     {
+        if (ImplicitTls && !IsTls)
+        {
+            // The TLS handshake itself timed out: plaintext would only be noise to a TLS client.
+            return;
+        }
+
         try
         {
             // Replies still queued (to the last bad command) go first, as they would have.
