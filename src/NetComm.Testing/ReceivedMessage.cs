@@ -23,7 +23,7 @@ public sealed class ReceivedMessage
     private readonly byte[] _raw;
     private readonly Lazy<MimeMessage> _message;
 
-    internal ReceivedMessage(string queueId, SmtpEnvelope envelope, byte[] raw, MessageTransfer transfer, SmtpSessionInfo session)
+    internal ReceivedMessage(string queueId, ReceivedEnvelope envelope, byte[] raw, MessageTransfer transfer, SmtpSessionInfo session)
     {
         QueueId = queueId;
         Envelope = envelope;
@@ -38,7 +38,7 @@ public sealed class ReceivedMessage
     public string QueueId { get; }
 
     /// <summary>MAIL FROM, RCPT TO and their parameters.</summary>
-    public SmtpEnvelope Envelope { get; }
+    public ReceivedEnvelope Envelope { get; }
 
     /// <summary>The content exactly as received, after dot-unstuffing (DATA) or as sent (BDAT); line endings are not changed.</summary>
     public ReadOnlyMemory<byte> RawData => _raw;
@@ -99,9 +99,9 @@ public sealed class SmtpSessionInfo
 }
 
 /// <summary>The SMTP envelope of a message: MAIL FROM and RCPT TO, with their parameters (RFC 5321 §3.3).</summary>
-public sealed class SmtpEnvelope
+public sealed class ReceivedEnvelope
 {
-    internal SmtpEnvelope(string from, IReadOnlyDictionary<string, string?> parameters, IReadOnlyList<EnvelopeRecipient> recipients)
+    internal ReceivedEnvelope(string from, IReadOnlyDictionary<string, string?> parameters, IReadOnlyList<EnvelopeRecipient> recipients)
     {
         From = from;
         Parameters = parameters;

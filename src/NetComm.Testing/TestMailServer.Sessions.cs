@@ -39,8 +39,20 @@ public sealed partial class TestMailServer
         }
     }
 
-    internal ReceivedMessage Deliver(SmtpEnvelope envelope, byte[] raw, MessageTransfer transfer, SmtpSessionInfo session)
+    /// <summary>Stores a message and hands it to its users' maildrops; null when it would pass <see cref="TestMailServerOptions.MaxStoredBytes"/>.</summary>
+    internal ReceivedMessage? Deliver(ReceivedEnvelope envelope, byte[] raw, MessageTransfer transfer, SmtpSessionInfo session)
     {
+        lock (_gate)
+        {
+            if (_storedBytes + raw.Length > Options.MaxStoredBytes)
+            {
+                return null;
+            }
+
+            // Reserved now, so two sessions cannot both pass the cap.
+            _storedBytes += raw.Length;
+        }
+
         var queueId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var message = new ReceivedMessage(queueId, envelope, raw, transfer, session);
         foreach (var user in envelope.Recipients.Select(r => r.User).OfType<string>().Distinct(StringComparer.Ordinal))
@@ -67,11 +79,28 @@ public sealed partial class TestMailServer
 
     internal void Record(ProtocolViolation violation)
     {
+        long dropped;
         lock (_gate)
         {
-            _violations.Add(violation);
+            if (_violations.Count < Options.MaxViolations)
+            {
+                _violations.Add(violation);
+                dropped = 0;
+            }
+            else
+            {
+                dropped = ++_droppedViolations;
+            }
         }
 
-        Log.Violation(Logger, violation.Protocol, violation.ConnectionId, violation.Kind, violation.Detail);
+        if (dropped == 0)
+        {
+            Log.Violation(Logger, violation.Protocol, violation.ConnectionId, violation.Kind, violation.Detail);
+        }
+        else if (dropped == 1)
+        {
+            // Once, not per violation: the log is as bounded as the list.
+            Log.ViolationsDropped(Logger, Options.MaxViolations);
+        }
     }
 }

@@ -45,6 +45,8 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
     private TlsServerOptions? _tls;
     private TestMailUser[] _users = [];
     private int _state;
+    private long _droppedViolations;
+    private long _storedBytes;
 
     /// <summary>Creates a server; call <see cref="Start"/> to listen.</summary>
     public TestMailServer(TestMailServerOptions? options = null)
@@ -139,7 +141,10 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Every protocol violation seen, oldest first (a snapshot).</summary>
+    /// <summary>
+    /// Protocol violations seen, oldest first (a snapshot): the first <see cref="TestMailServerOptions.MaxViolations"/>;
+    /// later ones are counted in <see cref="DroppedViolations"/>.
+    /// </summary>
     public IReadOnlyList<ProtocolViolation> ProtocolViolations
     {
         get
@@ -147,6 +152,18 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
             lock (_gate)
             {
                 return _violations.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Violations seen after <see cref="TestMailServerOptions.MaxViolations"/> were kept, and so not recorded.</summary>
+    public long DroppedViolations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _droppedViolations;
             }
         }
     }
@@ -170,10 +187,13 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
         _ = TlsOptions;
         try
         {
-            _smtp = Listen("smtp", (c, s) => new SmtpSession(this, c, implicitTls: false, s).Run());
-            _smtps = Listen("smtps", (c, s) => new SmtpSession(this, c, implicitTls: true, s).Run());
-            _pop3 = Listen("pop3", (c, s) => new Pop3Session(this, c, implicitTls: false, s).Run());
-            _pop3s = Listen("pop3s", (c, s) => new Pop3Session(this, c, implicitTls: true, s).Run());
+            // A full plain port answers as mail servers do; a TLS port cannot speak before the handshake, so it resets.
+            var smtpBusy = $"421 4.3.2 {Options.HostName} Too many connections, try again later";
+            const string pop3Busy = "-ERR [SYS/TEMP] Too many connections, try again later";
+            _smtp = Listen("smtp", smtpBusy, (c, s) => new SmtpSession(this, c, implicitTls: false, s).Run());
+            _smtps = Listen("smtps", null, (c, s) => new SmtpSession(this, c, implicitTls: true, s).Run());
+            _pop3 = Listen("pop3", pop3Busy, (c, s) => new Pop3Session(this, c, implicitTls: false, s).Run());
+            _pop3s = Listen("pop3s", null, (c, s) => new Pop3Session(this, c, implicitTls: true, s).Run());
         }
         catch
         {
@@ -307,7 +327,7 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets recorded messages and violations and empties every maildrop. Faults stay (see <see cref="TestMailServerFaults.Clear"/>).</summary>
+    /// <summary>Forgets recorded messages and violations (and their counts) and empties every maildrop. Faults stay (see <see cref="TestMailServerFaults.Clear"/>).</summary>
     public void Clear()
     {
         TestMailbox[] mailboxes;
@@ -315,6 +335,8 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
         {
             _messages.Clear();
             _violations.Clear();
+            _droppedViolations = 0;
+            _storedBytes = 0;
             mailboxes = [.. _mailboxes.Values];
         }
 
@@ -355,9 +377,17 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
             throw new InvalidOperationException($"MaxLineLength must be between 512 and 65536 (it is {o.MaxLineLength}).");
         }
 
-        if (o.MaxMessageSize <= 0 || o.MaxRecipients <= 0 || o.MaxConnections <= 0)
+        if (o.MaxMessageSize <= 0 || o.MaxRecipients <= 0 || o.MaxConnections <= 0 || o.MaxViolations < 0 || o.MaxBadCommands <= 0 || o.MaxStoredBytes <= 0)
         {
-            throw new InvalidOperationException("MaxMessageSize, MaxRecipients and MaxConnections must be positive.");
+            throw new InvalidOperationException("MaxMessageSize, MaxRecipients, MaxConnections, MaxBadCommands and MaxStoredBytes must be positive, MaxViolations not negative.");
+        }
+
+        foreach (var (name, value) in new[] { ("ReadTimeout", o.ReadTimeout), ("WriteTimeout", o.WriteTimeout), ("IdleTimeout", o.IdleTimeout), ("LineTimeout", o.LineTimeout), ("SessionTimeout", o.SessionTimeout) })
+        {
+            if (value != Timeout.InfiniteTimeSpan && value <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"{name} must be positive or Timeout.InfiniteTimeSpan (it is {value}).");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(o.HostName) || o.HostName.Any(char.IsWhiteSpace))
@@ -372,15 +402,18 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
         }
     }
 
-    private TcpServer Listen(string name, TcpConnectionHandler handler)
+    private TcpServer Listen(string name, string? refusalLine, TcpConnectionHandler handler)
     {
         var server = new TcpServer(handler, new TcpServerOptions
         {
             EndPoint = new IPEndPoint(Address, 0),
             MaxConnections = Options.MaxConnections,
+            RefusalLine = refusalLine,
             NoDelay = true,
             ReceiveTimeout = Options.ReadTimeout,
             SendTimeout = Options.WriteTimeout,
+            IdleTimeout = Options.IdleTimeout,
+            LineTimeout = Options.LineTimeout,
             ConnectionBufferSize = 1024,
             Logger = Options.LoggerFactory?.CreateLogger("NetComm.Testing.Transport"),
             Name = name,
@@ -429,6 +462,11 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
         var messages = Messages;
         var violations = ProtocolViolations;
         var detail = violations.Count == 0 ? "no protocol violations" : "protocol violations: " + string.Join("; ", violations.Take(5));
+        if (DroppedViolations > 0)
+        {
+            detail += $"; {DroppedViolations} more not kept";
+        }
+
         return new TimeoutException($"Expected {count} message(s) within {timeout.TotalSeconds:0.###} s, but {messages.Count} arrived ({detail}).");
     }
 }

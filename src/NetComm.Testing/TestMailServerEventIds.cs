@@ -21,6 +21,9 @@ public static class TestMailServerEventIds
     /// <summary>A session ended on a network error or timeout.</summary>
     public const int SessionFailed = 4012;
 
+    /// <summary>The server closed a session at a limit: a line or session deadline, or too many bad commands in a row.</summary>
+    public const int SessionLimitReached = 4013;
+
     /// <summary>A command line from the client (Trace; AUTH payloads and passwords are replaced by ********).</summary>
     public const int CommandReceived = 4020;
 

@@ -15,6 +15,12 @@ public sealed class TestMailServerOptions
     /// <summary>The default <see cref="MaxMessageSize"/>: 10 MiB.</summary>
     public const long DefaultMaxMessageSize = 10 * 1024 * 1024;
 
+    /// <summary>The default <see cref="MaxStoredBytes"/>: 256 MiB.</summary>
+    public const long DefaultMaxStoredBytes = 256L * 1024 * 1024;
+
+    /// <summary>The longest AUTH command or response line accepted whatever <see cref="MaxLineLength"/> says: 12,288 octets (RFC 4954 §4).</summary>
+    public const int MaxAuthLineLength = 12_288;
+
     /// <summary>The users (SMTP AUTH and POP3 logins, and maildrops). Empty by default.</summary>
     public IList<TestMailUser> Users { get; } = new List<TestMailUser>();
 
@@ -53,7 +59,10 @@ public sealed class TestMailServerOptions
     /// <summary>The most recipients of one SMTP transaction; more are answered 452. Default 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 
-    /// <summary>Connections served at once by each of the four listeners. Default 100.</summary>
+    /// <summary>
+    /// Connections served at once by each of the four listeners. Default 100. A client beyond it is answered
+    /// <c>421 4.3.2</c> (SMTP) or <c>-ERR [SYS/TEMP]</c> (POP3) and closed; on the implicit TLS ports it is reset.
+    /// </summary>
     public int MaxConnections { get; set; } = 100;
 
     /// <summary>Time one read may wait for the client before the server closes the connection. Default 30 s.</summary>
@@ -61,6 +70,44 @@ public sealed class TestMailServerOptions
 
     /// <summary>Time one write may take. Default 30 s.</summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A connection with no traffic either way for this long is closed (counted as timed out by the transport).
+    /// Default 60 s; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Once the first byte of a command line (or AUTH response) has arrived, the line must end within this time, or
+    /// the server answers <c>421 4.4.2</c> (<c>-ERR</c> in POP3) and closes: a client dripping one byte at a time cannot
+    /// hold a connection slot. Default 30 s; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan LineTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a session may last, from connect to close, however busy; then it is answered like a
+    /// <see cref="LineTimeout"/> and closed. Default 10 minutes; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+    /// turns it off.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How many <see cref="TestMailServer.ProtocolViolations"/> are kept; later ones are only counted in
+    /// <see cref="TestMailServer.DroppedViolations"/> (a misbehaving client cannot fill memory). Default 1000.
+    /// </summary>
+    public int MaxViolations { get; set; } = 1000;
+
+    /// <summary>
+    /// Bad commands in a row (each recorded as a protocol violation, with no successful reply between them) after which
+    /// the server answers <c>421 4.7.0</c> (<c>-ERR</c> in POP3) and closes the connection. Default 20.
+    /// </summary>
+    public int MaxBadCommands { get; set; } = 20;
+
+    /// <summary>
+    /// The most octets of messages kept in <see cref="TestMailServer.Messages"/> at once; a message that would pass it is
+    /// answered <c>452 4.3.1</c> and not stored (<see cref="TestMailServer.Clear"/> frees the space). Default 256 MiB.
+    /// </summary>
+    public long MaxStoredBytes { get; set; } = DefaultMaxStoredBytes;
 
     /// <summary>Where the server logs (event ids in <see cref="TestMailServerEventIds"/>); null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -20,8 +20,10 @@ public static class Program
                 return CompareCommand.Run(args[1..]);
             case IdleMemory.ChildCommand:
                 return IdleMemory.RunChild(args[1..]);
+            case TcpAttack.ChildCommand:
+                return TcpAttack.RunChild(args[1..]);
             default:
-                Console.Error.WriteLine("usage: NetComm.Benchmarks bdn [--filter '*' ...] | compare tcp|udp|all|smtp|pop3 [--quick]");
+                Console.Error.WriteLine("usage: NetComm.Benchmarks bdn [--filter '*' ...] | compare tcp|udp|all|smtp|pop3|tcp-attack [--quick]");
                 return 2;
         }
     }

@@ -54,4 +54,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = TestMailServerEventIds.FaultInjected, Level = LogLevel.Information, Message = "{Protocol} session #{Id}: injected fault {Action} on \"{Line}\"")]
     public static partial void Fault(ILogger logger, MailProtocol protocol, long id, string action, string line);
+
+    [LoggerMessage(EventId = TestMailServerEventIds.SessionLimitReached, Level = LogLevel.Information, Message = "{Protocol} session #{Id} closed by the server: {Reason}")]
+    public static partial void SessionLimitReached(ILogger logger, MailProtocol protocol, long id, string reason);
+
+    [LoggerMessage(EventId = TestMailServerEventIds.ProtocolViolation, Level = LogLevel.Warning, Message = "The first {Kept} protocol violations are kept; later ones are only counted (TestMailServer.DroppedViolations)")]
+    public static partial void ViolationsDropped(ILogger logger, int kept);
 }

@@ -10,6 +10,8 @@ namespace NetComm.Testing.Internal;
 internal abstract class MailSession
 {
     private readonly CancellationToken _stopping;
+    private int _badRun;
+    private bool _lineWasBad;
 
     protected MailSession(TestMailServer server, ITcpConnection connection, bool implicitTls, CancellationToken stopping)
     {
@@ -20,7 +22,14 @@ internal abstract class MailSession
         Options = server.Options;
         Faults = server.Faults;
         Logger = server.Logger;
-        Channel = new SessionChannel(connection, Options.MaxLineLength, () => Faults.ReplyDelay, stopping);
+        // Buffer lines up to the AUTH limit (RFC 4954); other commands over MaxLineLength are still refused (ReadLine).
+        Channel = new SessionChannel(
+            connection,
+            Math.Max(Options.MaxLineLength, TestMailServerOptions.MaxAuthLineLength),
+            () => Faults.ReplyDelay,
+            Options.LineTimeout,
+            Options.SessionTimeout,
+            stopping);
     }
 
     protected TestMailServer Server { get; }
@@ -59,9 +68,22 @@ internal abstract class MailSession
             reason = Serve();
             Channel.Flush();
         }
+        catch (SessionLimitException e)
+        {
+            reason = e.Message;
+            Log.SessionLimitReached(Logger, Protocol, Id, reason);
+            SayGoodbye(e.EnhancedCode, e.Reply);
+        }
+        catch (TimeoutException e) when (!_stopping.IsCancellationRequested)
+        {
+            // Too slow (a line, the session, a single read): say so, as a mail server does, then close.
+            reason = "timeout: " + e.Message;
+            Log.SessionLimitReached(Logger, Protocol, Id, reason);
+            SayGoodbye("4.4.2", "Timeout, closing connection");
+        }
         catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client went away, was too slow, or the server is stopping: the session just ends.
+            // The client went away, or the server is stopping: the session just ends.
             Log.SessionFailed(Logger, e, Protocol, Id);
             reason = _stopping.IsCancellationRequested ? "server stopping" : e.GetType().Name;
         }
@@ -81,9 +103,40 @@ internal abstract class MailSession
     {
     }
 
+    /// <summary>The line sent before the server closes a session at a limit: 421 in SMTP, -ERR in POP3.</summary>
+    protected abstract string ClosingReply(string enhancedCode, string text);
+
+    /// <summary>Best effort: the client may be gone, or not reading.</summary>
+    private void SayGoodbye(string enhancedCode, string text)
+    {
+        if (ImplicitTls && !IsTls)
+        {
+            // The TLS handshake itself timed out: plaintext would only be noise to a TLS client.
+            return;
+        }
+
+        try
+        {
+            // Replies still queued (to the last bad command) go first, as they would have.
+            Channel.Write(ClosingReply(enhancedCode, text));
+            Channel.Flush();
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Nothing more to do: the connection closes either way.
+        }
+    }
+
     /// <summary>Queues a reply line (sent at the next flush).</summary>
     protected void Send(string line)
     {
+        if (line.Length > 0 && line[0] is '2' or '3' or '+')
+        {
+            // A command that succeeded ends a run of bad ones.
+            _badRun = 0;
+            _lineWasBad = false;
+        }
+
         if (Logger.IsEnabled(LogLevel.Trace))
         {
             Log.Reply(Logger, Protocol, Id, line);
@@ -95,7 +148,23 @@ internal abstract class MailSession
     /// <summary>Reads the next line, logging it (or ******** when <paramref name="secret"/>).</summary>
     protected LineStatus ReadLine(out string line, out LineFlags flags, out int length, bool secret = false)
     {
+        if (_lineWasBad)
+        {
+            _lineWasBad = false;
+            if (++_badRun >= Options.MaxBadCommands)
+            {
+                throw new SessionLimitException($"{_badRun} bad commands in a row", "4.7.0", "Too many errors, closing connection");
+            }
+        }
+
         var status = Channel.ReadLine(out line, out flags, out length);
+        if (status == LineStatus.Line && length > Options.MaxLineLength && !secret && !VerbOf(line).Equals("AUTH", StringComparison.Ordinal))
+        {
+            // Only AUTH lines may run to MaxAuthLineLength.
+            status = LineStatus.TooLong;
+            line = string.Empty;
+        }
+
         if (Logger.IsEnabled(LogLevel.Trace))
         {
             var shown = status switch
@@ -117,6 +186,7 @@ internal abstract class MailSession
     protected bool Violation(ProtocolViolationKind kind, string detail)
     {
         Server.Record(new ProtocolViolation(Protocol, kind, detail, Id));
+        _lineWasBad = true;
         return Options.StrictMode;
     }
 

@@ -103,6 +103,8 @@ internal sealed partial class Pop3Session : MailSession
         _mailbox?.Unlock(this);
     }
 
+    protected override string ClosingReply(string enhancedCode, string text) => $"-ERR {text}";
+
     protected override string Redact(string line)
     {
         var verb = VerbOf(line);

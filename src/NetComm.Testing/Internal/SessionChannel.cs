@@ -56,14 +56,26 @@ internal sealed class SessionChannel
     private int _pos;
     private int _end;
     private int _fillsSinceLine = 1;
+    private readonly TimeSpan _lineTimeout;
+    private readonly long _sessionDeadline;
+    private long _lineDeadline = long.MaxValue;
 
-    public SessionChannel(ITcpConnection connection, int maxLineLength, Func<TimeSpan> replyDelay, CancellationToken stopping)
+    /// <param name="connection">The client.</param>
+    /// <param name="maxLineLength">The longest line buffered; longer ones are skipped and reported too long.</param>
+    /// <param name="replyDelay">The injected delay before each flush.</param>
+    /// <param name="lineTimeout">Time a line may take once its first byte has arrived.</param>
+    /// <param name="sessionTimeout">Time the whole session may take.</param>
+    /// <param name="stopping">Set when the server stops.</param>
+    public SessionChannel(ITcpConnection connection, int maxLineLength, Func<TimeSpan> replyDelay, TimeSpan lineTimeout, TimeSpan sessionTimeout, CancellationToken stopping)
     {
         _connection = connection;
         _maxLineLength = maxLineLength;
         _replyDelay = replyDelay;
         _stopping = stopping;
+        _lineTimeout = lineTimeout;
+        _sessionDeadline = sessionTimeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)sessionTimeout.TotalMilliseconds;
         _in = new byte[Math.Max(16 * 1024, maxLineLength + 2)];
+        ApplyDeadline();
     }
 
     public ITcpConnection Connection => _connection;
@@ -160,6 +172,7 @@ internal sealed class SessionChannel
                 length = bytes.Length;
                 _pos = end + 1;
                 _fillsSinceLine = 0;
+                DisarmLineDeadline();
                 if (length > _maxLineLength)
                 {
                     return LineStatus.TooLong;
@@ -173,6 +186,12 @@ internal sealed class SessionChannel
             if (scanned > _maxLineLength + 1)
             {
                 return SkipLongLine(out length);
+            }
+
+            if (scanned > 0)
+            {
+                // The line has begun: it must end within the line timeout however slowly it trickles in.
+                ArmLineDeadline();
             }
 
             if (!Fill())
@@ -247,9 +266,11 @@ internal sealed class SessionChannel
                 length += lf;
                 _pos += lf + 1;
                 _fillsSinceLine = 0;
+                DisarmLineDeadline();
                 return LineStatus.TooLong;
             }
 
+            ArmLineDeadline();
             length += Buffered;
             _pos = _end;
             if (!Fill())
@@ -278,6 +299,31 @@ internal sealed class SessionChannel
         _end += n;
         _fillsSinceLine++;
         return n > 0;
+    }
+
+    private void ArmLineDeadline()
+    {
+        if (_lineDeadline == long.MaxValue && _lineTimeout != Timeout.InfiniteTimeSpan)
+        {
+            _lineDeadline = Environment.TickCount64 + (long)_lineTimeout.TotalMilliseconds;
+            ApplyDeadline();
+        }
+    }
+
+    private void DisarmLineDeadline()
+    {
+        if (_lineDeadline != long.MaxValue)
+        {
+            _lineDeadline = long.MaxValue;
+            ApplyDeadline();
+        }
+    }
+
+    /// <summary>Gives the connection the nearer of the line and session deadlines; a read past it throws TimeoutException.</summary>
+    private void ApplyDeadline()
+    {
+        var nearest = Math.Min(_lineDeadline, _sessionDeadline);
+        _connection.SetReadDeadline(nearest == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, nearest - Environment.TickCount64)));
     }
 
     private void FlushIfLarge()

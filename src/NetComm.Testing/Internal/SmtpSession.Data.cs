@@ -207,7 +207,13 @@ internal sealed partial class SmtpSession
                 return Outcome.Continue;
             }
 
-            var stored = Store(buffer, transfer);
+            if (Store(buffer, transfer) is not { } stored)
+            {
+                Log.MessageRejected(Logger, Id, "the server's storage cap (MaxStoredBytes) is reached");
+                Reply(452, "4.3.1", "Insufficient system storage");
+                return Outcome.Continue;
+            }
+
             Reply(250, "2.0.0", "Ok: queued as " + stored.QueueId);
             return Outcome.Continue;
         }
@@ -244,9 +250,9 @@ internal sealed partial class SmtpSession
         return reject ? string.Join("; ", reasons) : null;
     }
 
-    private ReceivedMessage Store(MessageBuffer buffer, MessageTransfer transfer)
+    private ReceivedMessage? Store(MessageBuffer buffer, MessageTransfer transfer)
     {
-        var envelope = new SmtpEnvelope(_from!, _mailParameters!, _recipients.ToArray());
+        var envelope = new ReceivedEnvelope(_from!, _mailParameters!, _recipients.ToArray());
         return Server.Deliver(envelope, buffer.ToArray(), transfer, SessionInfo());
     }
 }

@@ -107,6 +107,8 @@ internal sealed partial class SmtpSession : MailSession
         }
     }
 
+    protected override string ClosingReply(string enhancedCode, string text) => $"421 {enhancedCode} {Options.HostName} {text}";
+
     protected override string Redact(string line)
     {
         if (!line.StartsWith("AUTH ", StringComparison.OrdinalIgnoreCase))

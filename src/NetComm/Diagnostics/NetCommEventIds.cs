@@ -21,7 +21,7 @@ public static class NetCommEventIds
     /// <summary>A connection was closed.</summary>
     public const int ConnectionClosed = 1004;
 
-    /// <summary>A connection handler threw; its connection was closed and the server carried on.</summary>
+    /// <summary>A connection handler threw an exception of its own (not a slow or vanished client); its connection was closed and the server carried on.</summary>
     public const int HandlerFailed = 1005;
 
     /// <summary>Accepting a connection failed (for example, the process ran out of file descriptors).</summary>
@@ -29,6 +29,21 @@ public static class NetCommEventIds
 
     /// <summary>A connection was closed for being idle too long.</summary>
     public const int ConnectionIdle = 1007;
+
+    /// <summary>A connection was closed because the client was too slow (a line or read deadline, a minimum rate, a timeout).</summary>
+    public const int ConnectionTimedOut = 1008;
+
+    /// <summary>A connection was ended by its client (reset, broken pipe, over-long line, failed TLS handshake); routine.</summary>
+    public const int ClientFailed = 1009;
+
+    /// <summary>No thread could be started for a connection (a thread or memory limit); the server refuses and backs off.</summary>
+    public const int DispatchFailed = 1011;
+
+    /// <summary>Connection threads start again after <see cref="DispatchFailed"/>.</summary>
+    public const int DispatchRecovered = 1012;
+
+    /// <summary>A handler ended because the server closed its connection (idle, stopping); routine.</summary>
+    public const int HandlerEndedByServer = 1013;
 
     /// <summary>A UDP receive loop's handler threw; the loop carried on.</summary>
     public const int DatagramHandlerFailed = 1010;

@@ -11,9 +11,14 @@ namespace NetComm.Transport;
 /// the handshake, so that a plaintext answer (a server greeting on what we took for a TLS port) can be
 /// named in the error instead of a bare "unexpected message".
 /// </summary>
-internal sealed class HandshakeSniffer(Stream inner) : Stream
+/// <remarks>
+/// <paramref name="beforeRead"/>, when given, runs before every blocking read until <see cref="StopRecording"/>
+/// (the handshake deadline). The sniffer stays under the SslStream afterwards, as a plain pass-through.
+/// </remarks>
+internal sealed class HandshakeSniffer(Stream inner, Action? beforeRead = null) : Stream
 {
     private const int Keep = 64;
+    private Action? _beforeRead = beforeRead;
     private byte[]? _first = new byte[Keep];
     private int _count;
 
@@ -42,7 +47,12 @@ internal sealed class HandshakeSniffer(Stream inner) : Stream
         }
     }
 
-    public void StopRecording() => _first = null;
+    /// <summary>The handshake is over: keep nothing more, and leave later reads to the connection's own timeouts.</summary>
+    public void StopRecording()
+    {
+        _first = null;
+        _beforeRead = null;
+    }
 
     public override bool CanRead => true;
 
@@ -58,6 +68,7 @@ internal sealed class HandshakeSniffer(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        _beforeRead?.Invoke();
         var n = inner.Read(buffer);
         Record(buffer[..n]);
         return n;

@@ -52,6 +52,28 @@ public interface ITcpConnection : IDisposable, IAsyncDisposable
     /// <summary>Time one write may take before a <see cref="TimeoutException"/>.</summary>
     TimeSpan WriteTimeout { get; set; }
 
+    /// <summary>
+    /// Once the first byte of a line has arrived, <see cref="ReadLine"/> must find its end within this time or throw
+    /// <see cref="TimeoutException"/>, however the bytes trickle in (each byte resets <see cref="ReadTimeout"/>, not this).
+    /// Infinite by default; a <see cref="TcpServer"/> sets <see cref="TcpServerOptions.LineTimeout"/>.
+    /// </summary>
+    TimeSpan LineTimeout { get; set; }
+
+    /// <summary>
+    /// The slowest the peer may send during <see cref="ReadExactly"/> and <see cref="ReadExactlyAsync"/>, or null for
+    /// no minimum (the default on clients; a <see cref="TcpServer"/> sets <see cref="TcpServerOptions.MinReceiveRate"/>).
+    /// A read that falls behind throws <see cref="TimeoutException"/>.
+    /// </summary>
+    MinDataRate? MinReceiveRate { get; set; }
+
+    /// <summary>
+    /// Bounds the total time of every read from now on (not just each read), for handlers with their own framing:
+    /// a peer that drips one byte at a time cannot stretch a request past it. Once it has passed, reads throw
+    /// <see cref="TimeoutException"/>. Null or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> clears it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromNow"/> is negative.</exception>
+    void SetReadDeadline(TimeSpan? fromNow);
+
     /// <summary>Reads up to <c>buffer.Length</c> bytes; returns 0 at the end of the stream.</summary>
     int Read(Span<byte> buffer);
 

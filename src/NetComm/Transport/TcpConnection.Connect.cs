@@ -15,10 +15,17 @@ public sealed partial class TcpConnection
     /// Resolves <paramref name="host"/>, tries each address (IPv6 and IPv4) in turn within
     /// <see cref="TcpClientOptions.ConnectTimeout"/>, and negotiates implicit TLS if asked.
     /// </summary>
+    /// <exception cref="TransportException">No address could be connected to (refused, unreachable, or reset at once by the server).</exception>
+    /// <exception cref="TimeoutException">Every attempt timed out.</exception>
+    /// <exception cref="TlsUpgradeException">The implicit TLS handshake failed.</exception>
     public static TcpConnection Connect(string host, int port, TcpClientOptions? options = null)
         => ConnectAsync<SyncIo>(host, port, options ?? new TcpClientOptions(), default).Complete();
 
     /// <summary>Asynchronous <see cref="Connect"/>.</summary>
+    /// <exception cref="TransportException">No address could be connected to (refused, unreachable, or reset at once by the server).</exception>
+    /// <exception cref="TimeoutException">Every attempt timed out.</exception>
+    /// <exception cref="TlsUpgradeException">The implicit TLS handshake failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ValueTask<TcpConnection> ConnectAsync(string host, int port, TcpClientOptions? options = null, CancellationToken cancellationToken = default)
         => ConnectAsync<AsyncIo>(host, port, options ?? new TcpClientOptions(), cancellationToken);
 
@@ -41,9 +48,20 @@ public sealed partial class TcpConnection
                 break;
             }
 
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = options.NoDelay };
+            Socket socket;
             try
             {
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            }
+            catch (SocketException e)
+            {
+                // Typically out of file descriptors.
+                throw new TransportException($"Could not create a socket to connect to {host}:{port}: {e.Message}", e);
+            }
+
+            try
+            {
+                socket.NoDelay = options.NoDelay;
                 if (options.KeepAlive)
                 {
                     socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
@@ -63,11 +81,24 @@ public sealed partial class TcpConnection
                 throw;
             }
 
-            var connection = new TcpConnection(socket, options.BufferSize)
+            TcpConnection connection;
+            try
             {
-                ReadTimeout = options.ReadTimeout,
-                WriteTimeout = options.WriteTimeout,
-            };
+                connection = new TcpConnection(socket, options.BufferSize)
+                {
+                    ReadTimeout = options.ReadTimeout,
+                    WriteTimeout = options.WriteTimeout,
+                };
+            }
+            catch (Exception e) when (e is TransportException or SocketException or ArgumentException or ObjectDisposedException)
+            {
+                // Connected, then reset before we could look at it (a full server does this): a failure of
+                // this address like any other, never a raw runtime exception.
+                socket.Dispose();
+                errors.Add(e as TransportException ?? new TransportException($"The connection to {address}:{port} was reset at once: {e.Message}", new SocketException((int)SocketError.ConnectionReset)));
+                continue;
+            }
+
             try
             {
                 if (options.ImplicitTls is { } tls)
@@ -93,7 +124,8 @@ public sealed partial class TcpConnection
             throw new TimeoutException(message, errors[0]);
         }
 
-        throw new TransportException(message, errors.Count > 0 ? new AggregateException(errors) : null);
+        // One failure keeps its own cause, so TransportException.SocketError says what happened.
+        throw new TransportException(message, errors.Count switch { 0 => null, 1 => errors[0], _ => new AggregateException(errors) });
     }
 
     private static async ValueTask<IPAddress[]> ResolveAsync<TIo>(string host, CancellationToken cancellationToken)

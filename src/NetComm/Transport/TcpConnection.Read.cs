@@ -17,6 +17,8 @@ public sealed partial class TcpConnection
             return CopyBuffered(buffer);
         }
 
+        var timeout = NextReadTimeout(out var reason);
+        ApplySocketReceiveTimeout(timeout);
         try
         {
             var n = _stream.Read(buffer);
@@ -25,7 +27,12 @@ public sealed partial class TcpConnection
         }
         catch (Exception e) when (IsIoFailure(e))
         {
-            throw Translate(e, "Read", _readTimeout, null, default);
+            if (reason is not null && IsTimeout(e))
+            {
+                throw DeadlineExpired("Read", reason, e);
+            }
+
+            throw Translate(e, "Read", timeout, null, default);
         }
     }
 
@@ -36,30 +43,46 @@ public sealed partial class TcpConnection
     /// <inheritdoc />
     public void ReadExactly(Span<byte> buffer)
     {
-        while (!buffer.IsEmpty)
+        ArmRate();
+        try
         {
-            var n = Read(buffer);
-            if (n == 0)
+            while (!buffer.IsEmpty)
             {
-                throw new EndOfStreamException($"Connection #{Id} to {RemoteEndPoint} ended {buffer.Length} bytes short of a fixed-size read.");
-            }
+                var n = Read(buffer);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException($"Connection #{Id} to {RemoteEndPoint} ended {buffer.Length} bytes short of a fixed-size read.");
+                }
 
-            buffer = buffer[n..];
+                buffer = buffer[n..];
+            }
+        }
+        finally
+        {
+            DisarmRate();
         }
     }
 
     /// <inheritdoc />
     public async ValueTask ReadExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (!buffer.IsEmpty)
+        ArmRate();
+        try
         {
-            var n = await ReadAsync<AsyncIo>(buffer, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
+            while (!buffer.IsEmpty)
             {
-                throw new EndOfStreamException($"Connection #{Id} to {RemoteEndPoint} ended {buffer.Length} bytes short of a fixed-size read.");
-            }
+                var n = await ReadAsync<AsyncIo>(buffer, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException($"Connection #{Id} to {RemoteEndPoint} ended {buffer.Length} bytes short of a fixed-size read.");
+                }
 
-            buffer = buffer[n..];
+                buffer = buffer[n..];
+            }
+        }
+        finally
+        {
+            DisarmRate();
         }
     }
 
@@ -95,49 +118,65 @@ public sealed partial class TcpConnection
         where TIo : IIo
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+
+        // Long arithmetic: maxLength may be int.MaxValue, and its slack byte must not wrap around.
+        var limit = (long)maxLength;
         var scanned = 0;
-        while (true)
+        try
         {
-            if (_buffer is not null)
+            while (true)
             {
-                var pending = _buffer.AsSpan(_readPos + scanned, _readEnd - _readPos - scanned);
-                var lf = pending.IndexOf((byte)'\n');
-                if (lf >= 0)
+                if (_buffer is not null)
                 {
-                    var start = _readPos;
-                    var end = _readPos + scanned + lf;
-                    _readPos = end + 1;
-                    var length = end > start && _buffer[end - 1] == '\r' ? end - start - 1 : end - start;
-                    if (length > maxLength)
+                    var pending = _buffer.AsSpan(_readPos + scanned, _readEnd - _readPos - scanned);
+                    var lf = pending.IndexOf((byte)'\n');
+                    if (lf >= 0)
+                    {
+                        var start = _readPos;
+                        var end = _readPos + scanned + lf;
+                        _readPos = end + 1;
+                        var length = end > start && _buffer[end - 1] == '\r' ? end - start - 1 : end - start;
+                        if (length > limit)
+                        {
+                            throw new LineTooLongException(maxLength);
+                        }
+
+                        return new ReadOnlyMemory<byte>(_buffer, start, length);
+                    }
+
+                    scanned = BufferedCount;
+
+                    // One byte of slack for a CR whose LF has not arrived yet.
+                    if (scanned > limit + 1)
                     {
                         throw new LineTooLongException(maxLength);
                     }
 
-                    return new ReadOnlyMemory<byte>(_buffer, start, length);
+                    if (scanned > 0)
+                    {
+                        // The line has begun: from now on it must end within LineTimeout, however it trickles in.
+                        ArmLineDeadline();
+                    }
+
+                    GrowForLine(limit);
                 }
 
-                scanned = BufferedCount;
-
-                // One byte of slack for a CR whose LF has not arrived yet.
-                if (scanned > maxLength + 1)
+                if (!await FillAsync<TIo>(cancellationToken).ConfigureAwait(false))
                 {
-                    throw new LineTooLongException(maxLength);
+                    if (BufferedCount == 0 || !allowPartial)
+                    {
+                        return null;
+                    }
+
+                    var rest = new ReadOnlyMemory<byte>(_buffer, _readPos, BufferedCount);
+                    _readPos = _readEnd;
+                    return rest;
                 }
-
-                GrowForLine(maxLength);
             }
-
-            if (!await FillAsync<TIo>(cancellationToken).ConfigureAwait(false))
-            {
-                if (BufferedCount == 0 || !allowPartial)
-                {
-                    return null;
-                }
-
-                var rest = new ReadOnlyMemory<byte>(_buffer, _readPos, BufferedCount);
-                _readPos = _readEnd;
-                return rest;
-            }
+        }
+        finally
+        {
+            DisarmLineDeadline();
         }
     }
 
@@ -181,15 +220,10 @@ public sealed partial class TcpConnection
         where TIo : IIo
     {
         var callerToken = cancellationToken;
-        var timeout = NextReadTimeout();
-        if (_deadline != long.MaxValue && _deadline <= Environment.TickCount64)
+        var timeout = NextReadTimeout(out var reason);
+        if (!TIo.IsAsync)
         {
-            throw new TimeoutException($"Read on connection #{Id} to {RemoteEndPoint} ran past its deadline.");
-        }
-
-        if (!TIo.IsAsync && _deadline != long.MaxValue)
-        {
-            _socket?.ReceiveTimeout = ToSocketTimeout(timeout);
+            ApplySocketReceiveTimeout(timeout);
         }
 
         var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
@@ -201,6 +235,12 @@ public sealed partial class TcpConnection
         }
         catch (Exception e) when (IsIoFailure(e))
         {
+            var timedOut = IsTimeout(e) || (deadline is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested);
+            if (reason is not null && timedOut)
+            {
+                throw DeadlineExpired("Read", reason, e);
+            }
+
             throw Translate(e, "Read", timeout, deadline, callerToken);
         }
         finally
@@ -210,14 +250,15 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Makes room for a line of up to <paramref name="maxLength"/> bytes plus CRLF when the buffer is full of one partial line.</summary>
-    private void GrowForLine(int maxLength)
+    private void GrowForLine(long maxLength)
     {
         if (_buffer is null || BufferedCount < _buffer.Length)
         {
             return;
         }
 
-        var grown = new byte[Math.Max(_buffer.Length * 2, Math.Min(maxLength + 2, _buffer.Length * 4))];
+        var size = Math.Max(_buffer.Length * 2L, Math.Min(maxLength + 2, _buffer.Length * 4L));
+        var grown = new byte[Math.Min(size, Array.MaxLength)];
         Buffer.BlockCopy(_buffer, _readPos, grown, 0, BufferedCount);
         _readEnd = BufferedCount;
         _readPos = 0;

@@ -76,11 +76,14 @@ public sealed partial class TcpConnection
             };
         }
 
-        var sniffer = new HandshakeSniffer(_transport);
+        // The whole handshake has one deadline, not each read: a ClientHello fed a byte at a time must not
+        // outlive it. Async calls get it from a cancellation timer; blocking calls from the socket timeout,
+        // shortened before every read to what is left.
+        var handshakeDeadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var sniffer = new HandshakeSniffer(_transport, TIo.IsAsync ? null : () => BeforeHandshakeRead(handshakeDeadline, timeout));
         var ssl = new SslStream(sniffer, leaveInnerStreamOpen: true);
         var callerToken = cancellationToken;
         var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
-        var savedReceiveTimeout = _socket?.ReceiveTimeout ?? 0;
         try
         {
             if (TIo.IsAsync)
@@ -89,7 +92,6 @@ public sealed partial class TcpConnection
             }
             else
             {
-                _socket?.ReceiveTimeout = ToSocketTimeout(timeout);
                 authenticate(ssl);
             }
         }
@@ -98,9 +100,14 @@ public sealed partial class TcpConnection
             ssl.Dispose();
             throw HandshakeFailed(operation, sniffer, e);
         }
-        catch (Exception e) when (IsIoFailure(e))
+        catch (Exception e) when (IsIoFailure(e) || e is TimeoutException)
         {
             ssl.Dispose();
+            if (e is TimeoutException)
+            {
+                throw new TimeoutException($"{operation} on connection #{Id} timed out after {timeout.TotalSeconds:0.###} s.", e);
+            }
+
             if (sniffer.PlaintextSeen is not null && e is not OperationCanceledException)
             {
                 throw HandshakeFailed(operation, sniffer, e);
@@ -113,13 +120,31 @@ public sealed partial class TcpConnection
             deadline?.Dispose();
             if (!TIo.IsAsync)
             {
-                _socket?.ReceiveTimeout = savedReceiveTimeout;
+                ApplySocketReceiveTimeout(_readTimeout);
             }
         }
 
         sniffer.StopRecording();
         _sslStream = ssl;
         _stream = ssl;
+    }
+
+    /// <summary>Before each blocking handshake read: fail once the deadline has passed, else wait no longer than what is left.</summary>
+    private void BeforeHandshakeRead(long deadline, TimeSpan timeout)
+    {
+        if (deadline == long.MaxValue)
+        {
+            ApplySocketReceiveTimeout(_readTimeout);
+            return;
+        }
+
+        var left = deadline - Environment.TickCount64;
+        if (left <= 0)
+        {
+            throw new TimeoutException($"The TLS handshake on connection #{Id} ran past its {timeout.TotalSeconds:0.###} s deadline.");
+        }
+
+        ApplySocketReceiveTimeout(TimeSpan.FromMilliseconds(left));
     }
 
     private static TlsUpgradeException HandshakeFailed(string operation, HandshakeSniffer sniffer, Exception error)

@@ -39,9 +39,10 @@ public sealed partial class TcpConnection : ITcpConnection
     private TimeSpan _readTimeout = Timeout.InfiniteTimeSpan;
     private TimeSpan _writeTimeout = Timeout.InfiniteTimeSpan;
     private int _disposed;
-    private long _deadline = long.MaxValue;
 
     /// <summary>Wraps a connected socket; the connection owns it from now on.</summary>
+    /// <exception cref="ArgumentException">The socket is not connected.</exception>
+    /// <exception cref="TransportException">The peer reset the connection before it could be wrapped.</exception>
     public TcpConnection(Socket socket, int bufferSize = DefaultBufferSize)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -51,13 +52,24 @@ public sealed partial class TcpConnection : ITcpConnection
             throw new ArgumentException("The socket is not connected.", nameof(socket));
         }
 
+        try
+        {
+            // Read first: a peer that reset the connection at once makes these throw ENOTCONN.
+            RemoteEndPoint = socket.RemoteEndPoint;
+            LocalEndPoint = socket.LocalEndPoint;
+        }
+        catch (SocketException e)
+        {
+            throw new TransportException(
+                $"The connection was closed by the peer before it could be used: {e.Message}",
+                new SocketException((int)SocketError.ConnectionReset));
+        }
+
         _socket = socket;
         _bufferSize = bufferSize;
         _transport = new NetworkStream(socket, ownsSocket: true);
         _stream = _transport;
         Id = Interlocked.Increment(ref s_lastId);
-        RemoteEndPoint = socket.RemoteEndPoint;
-        LocalEndPoint = socket.LocalEndPoint;
     }
 
     /// <summary>Runs the connection over any stream: lets tests control exactly how bytes arrive.</summary>
@@ -115,7 +127,7 @@ public sealed partial class TcpConnection : ITcpConnection
         set
         {
             _readTimeout = ValidateTimeout(value);
-            _socket?.ReceiveTimeout = ToSocketTimeout(value);
+            ApplySocketReceiveTimeout(value);
         }
     }
 
@@ -143,9 +155,13 @@ public sealed partial class TcpConnection : ITcpConnection
         }
     }
 
+    /// <summary>Why the server closed this connection under its handler (idle, stopping), or null.</summary>
+    internal string? AbortReason { get; private set; }
+
     /// <summary>Closes the socket at once so that blocked reads and writes on other threads return.</summary>
-    internal void Abort()
+    internal void Abort(string reason)
     {
+        AbortReason ??= reason;
         try
         {
             _socket?.Shutdown(SocketShutdown.Both);
@@ -205,25 +221,6 @@ public sealed partial class TcpConnection : ITcpConnection
     }
 
     private static int ToSocketTimeout(TimeSpan value) => value == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Ceiling(value.TotalMilliseconds);
-
-    /// <summary>
-    /// Bounds the total time of the reads that follow (not just each read): a peer that drips one byte
-    /// at a time cannot stretch a reply past it. Null clears it.
-    /// </summary>
-    internal void SetReadDeadline(TimeSpan? fromNow)
-        => _deadline = fromNow is { } span && span != Timeout.InfiniteTimeSpan ? Environment.TickCount64 + (long)span.TotalMilliseconds : long.MaxValue;
-
-    /// <summary>The time the next read may wait: the read timeout, shortened to what is left of the deadline.</summary>
-    private TimeSpan NextReadTimeout()
-    {
-        if (_deadline == long.MaxValue)
-        {
-            return _readTimeout;
-        }
-
-        var left = TimeSpan.FromMilliseconds(Math.Max(1, _deadline - Environment.TickCount64));
-        return _readTimeout == Timeout.InfiniteTimeSpan || left < _readTimeout ? left : _readTimeout;
-    }
 
     private void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
 }

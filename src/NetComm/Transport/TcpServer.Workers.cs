@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Threading;
 
@@ -7,6 +8,9 @@ public sealed partial class TcpServer
 {
     private readonly ConcurrentStack<Worker> _idleWorkers = new();
     private int _threads;
+
+    /// <summary>Runs just before a connection thread starts: lets tests make the start fail as a thread limit would.</summary>
+    internal Action? ThreadStarting { get; set; }
 
     /// <summary>Takes a parked thread if one is waiting, else starts a new one.</summary>
     private Worker RentWorker()
@@ -57,23 +61,36 @@ public sealed partial class TcpServer
             }
         }
 
+        /// <summary>Runs <paramref name="connection"/> on this worker's thread; throws when a new thread cannot start.</summary>
         public void Serve(TcpConnection connection)
         {
             _connection = connection;
-            if (_thread is null)
-            {
-                _thread = new Thread(Run, _server._options.ThreadStackSize)
-                {
-                    IsBackground = true,
-                    Name = $"NetComm {_server._options.Name} connection",
-                };
-                Interlocked.Increment(ref _server._threads);
-                _thread.Start();
-            }
-            else
+            if (_thread is not null)
             {
                 _wake.Release();
+                return;
             }
+
+            var thread = new Thread(Run, _server._options.ThreadStackSize)
+            {
+                IsBackground = true,
+                Name = $"NetComm {_server._options.Name} connection",
+            };
+            Interlocked.Increment(ref _server._threads);
+            try
+            {
+                _server.ThreadStarting?.Invoke();
+                thread.Start();
+            }
+            catch
+            {
+                // No thread: this worker never existed. The caller refuses the connection.
+                Interlocked.Decrement(ref _server._threads);
+                _connection = null;
+                throw;
+            }
+
+            _thread = thread;
         }
 
         private void Run()

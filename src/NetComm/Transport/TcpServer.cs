@@ -37,6 +37,8 @@ public sealed partial class TcpServer : ITcpServer
     private long _accepted;
     private long _refused;
     private long _failedHandlers;
+    private long _timedOut;
+    private long _clientFailures;
     private long _closedBytesIn;
     private long _closedBytesOut;
 
@@ -48,6 +50,12 @@ public sealed partial class TcpServer : ITcpServer
         _options = options ?? new TcpServerOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxConnections);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Backlog);
+        if (_options.LineTimeout != Timeout.InfiniteTimeSpan && _options.LineTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.LineTimeout, "LineTimeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        _refusalLine = _options.RefusalLine is { } line ? System.Text.Encoding.UTF8.GetBytes(line + "\r\n") : null;
         _logger = _options.Logger ?? NullLogger.Instance;
         _localEndPoint = _options.EndPoint;
     }
@@ -77,7 +85,9 @@ public sealed partial class TcpServer : ITcpServer
                 Interlocked.Read(ref _failedHandlers),
                 bytesIn,
                 bytesOut,
-                Volatile.Read(ref _threads));
+                Volatile.Read(ref _threads),
+                Interlocked.Read(ref _timedOut),
+                Interlocked.Read(ref _clientFailures));
         }
     }
 
@@ -129,15 +139,33 @@ public sealed partial class TcpServer : ITcpServer
             _idleSweep = new Timer(_ => CloseIdleConnections(), null, period, period);
         }
 
-        TransportLog.ServerStarted(_logger, _options.Name, _localEndPoint);
+        var limit = _options.MaxConnections == ProcessLimits.DefaultMaxConnections ? ProcessLimits.Explanation : "set in the options";
+        TransportLog.ServerStarted(_logger, _options.Name, _localEndPoint, _options.MaxConnections, limit);
     }
 
     /// <inheritdoc />
     public bool Stop(TimeSpan timeout)
     {
+        // One deadline for both waits, so the call returns within the timeout, not twice it.
+        var started = Environment.TickCount64;
         BeginStop();
-        _acceptThread?.Join(timeout);
-        return _drained.Task.Wait(timeout) && Finish(drained: true);
+        if (_acceptThread is { } accept && accept != Thread.CurrentThread)
+        {
+            accept.Join(Remaining(timeout, started));
+        }
+
+        return _drained.Task.Wait(Remaining(timeout, started)) && Finish(drained: true);
+    }
+
+    private static TimeSpan Remaining(TimeSpan timeout, long started)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return timeout;
+        }
+
+        var left = timeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <inheritdoc />
@@ -188,7 +216,7 @@ public sealed partial class TcpServer : ITcpServer
         _idleSweep?.Change(Timeout.Infinite, Timeout.Infinite);
         foreach (var connection in _active.Values)
         {
-            connection.Abort();
+            connection.Abort("the server is stopping");
         }
 
         RetireIdleWorkers();
@@ -235,122 +263,10 @@ public sealed partial class TcpServer : ITcpServer
                 continue;
             }
 
-            Dispatch(socket);
-        }
-    }
-
-    private void Dispatch(Socket socket)
-    {
-        if (_active.Count >= _options.MaxConnections || _stopping.IsCancellationRequested)
-        {
-            Refuse(socket, _stopping.IsCancellationRequested ? "the server is stopping" : $"{_options.MaxConnections} connections already served");
-            return;
-        }
-
-        TcpConnection connection;
-        try
-        {
-            Configure(socket);
-            connection = new TcpConnection(socket, _options.ConnectionBufferSize)
+            if (!TryDispatch(socket))
             {
-                ReadTimeout = _options.ReceiveTimeout,
-                WriteTimeout = _options.SendTimeout,
-            };
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or ArgumentException)
-        {
-            // The client was gone before we could look at it.
-            socket.Dispose();
-            TransportLog.AcceptFailed(_logger, e, _options.Name);
-            return;
-        }
-
-        _active[connection.Id] = connection;
-        Interlocked.Increment(ref _accepted);
-        TransportLog.ConnectionAccepted(_logger, connection.Id, connection.RemoteEndPoint);
-        if (_stopping.IsCancellationRequested)
-        {
-            connection.Abort();
-        }
-
-        RentWorker().Serve(connection);
-    }
-
-    private void Configure(Socket socket)
-    {
-        socket.NoDelay = _options.NoDelay;
-        if (_options.KeepAlive)
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-        }
-
-        if (_options.ReceiveBufferSize is { } receive)
-        {
-            socket.ReceiveBufferSize = receive;
-        }
-
-        if (_options.SendBufferSize is { } send)
-        {
-            socket.SendBufferSize = send;
-        }
-    }
-
-    private void Refuse(Socket socket, string reason)
-    {
-        Interlocked.Increment(ref _refused);
-        EndPoint? remote = null;
-        try
-        {
-            remote = socket.RemoteEndPoint;
-
-            // Reset rather than a graceful close: the client learns at once instead of waiting on a greeting.
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (SocketException)
-        {
-            // Already gone; nothing to tell it.
-        }
-
-        socket.Dispose();
-        TransportLog.ConnectionRefused(_logger, remote, reason);
-    }
-
-    private void RunHandler(TcpConnection connection)
-    {
-        try
-        {
-            _handler(connection, _stopping.Token);
-        }
-        catch (Exception e)
-        {
-            // A handler's failure is its connection's business: log it and keep serving the others.
-            Interlocked.Increment(ref _failedHandlers);
-            TransportLog.HandlerFailed(_logger, e, connection.Id, connection.RemoteEndPoint);
-        }
-        finally
-        {
-            connection.Dispose();
-            Interlocked.Add(ref _closedBytesIn, connection.BytesReceived);
-            Interlocked.Add(ref _closedBytesOut, connection.BytesSent);
-            _active.TryRemove(connection.Id, out _);
-            TransportLog.ConnectionClosed(_logger, connection.Id, connection.RemoteEndPoint, connection.BytesReceived, connection.BytesSent);
-            if (_stopping.IsCancellationRequested && _active.IsEmpty)
-            {
-                _drained.TrySetResult();
-            }
-        }
-    }
-
-    private void CloseIdleConnections()
-    {
-        var now = Environment.TickCount64;
-        var limit = (long)_options.IdleTimeout.TotalMilliseconds;
-        foreach (var connection in _active.Values)
-        {
-            if (now - connection.LastActivity > limit)
-            {
-                TransportLog.ConnectionIdle(_logger, connection.Id, connection.RemoteEndPoint, _options.IdleTimeout.TotalSeconds);
-                connection.Abort();
+                // A dispatch that failed (no thread could start) will fail again at once: wait, and grow the wait.
+                _stopping.Token.WaitHandle.WaitOne(_dispatchBackoff);
             }
         }
     }

@@ -5,7 +5,8 @@ namespace NetComm.Benchmarks.Compare;
 
 /// <summary>
 /// <c>compare tcp|udp|all|smtp|pop3 [--quick] [--rounds N] [--verbose]</c>: runs one protocol's suite
-/// (or several) and prints a header, one line per workload, and the wall time.
+/// (or several) and prints a header, one line per workload, and the wall time. <c>compare tcp-attack</c> runs the
+/// slowloris stress run instead (see <see cref="TcpAttack"/>).
 /// </summary>
 internal static class CompareCommand
 {
@@ -59,6 +60,14 @@ internal static class CompareCommand
             return Pop3Comparison.RunAsync(args.Where(a => a != "pop3").ToArray()).GetAwaiter().GetResult();
         }
 
+        if (target == "tcp-attack")
+        {
+            // A stress run, not a side-by-side comparison: one line of waits, threads and memory.
+            Measure.Tracing = verbose;
+            ResourceLimits.RaiseFileLimit();
+            return TcpAttack.Run(settings);
+        }
+
         if (s_planned.Contains(target))
         {
             Console.WriteLine($"compare {target}: not implemented yet");
@@ -99,7 +108,7 @@ internal static class CompareCommand
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"compare: {problem}");
-        Console.Error.WriteLine("usage: compare tcp|udp|all|smtp|pop3 [--quick] [--rounds N] [--verbose] [--only WORKLOAD-PREFIX]");
+        Console.Error.WriteLine("usage: compare tcp|udp|all|smtp|pop3|tcp-attack [--quick] [--rounds N] [--verbose] [--only WORKLOAD-PREFIX]");
         return 2;
     }
 }

@@ -154,6 +154,9 @@ public static class DocSnippets
             ReceiveTimeout = TimeSpan.FromMinutes(1),             // one read may wait this long (default: forever)
             SendTimeout = TimeSpan.FromSeconds(30),               // one write may take this long (default: forever)
             IdleTimeout = TimeSpan.FromMinutes(5),                // no bytes either way for this long: closed
+            LineTimeout = TimeSpan.FromSeconds(30),               // a line, once begun, must end within this (the default)
+            MinReceiveRate = new MinDataRate(240, TimeSpan.FromSeconds(5)),   // ReadExactly's slowest pace (the default)
+            RefusalLine = "BUSY try again later",                 // said to a refused client (default: reset)
             ThreadStackSize = 256 * 1024,                         // the default
             ThreadKeepAlive = TimeSpan.FromSeconds(30),           // how long a parked thread waits for a client
             Logger = loggerFactory.CreateLogger("echo"),
@@ -169,22 +172,16 @@ public static class DocSnippets
         {
             connection.WriteLine("Welcome.");
             stopping.WaitHandle.WaitOne();                // hold the connection until the server stops
-        }, new TcpServerOptions { MaxConnections = 1 });
+        }, new TcpServerOptions { MaxConnections = 1, RefusalLine = "BUSY try again later" });
         server.Start();
         var port = server.LocalEndPoint.Port;
 
         using var first = TcpConnection.Connect("127.0.0.1", port);
         Console.WriteLine(first.ReadLine());              // Welcome.
 
-        using var second = TcpConnection.Connect("127.0.0.1", port);   // the kernel completes the handshake...
-        try
-        {
-            Console.WriteLine(second.ReadLine() ?? "(closed)");         // ...then the server resets it
-        }
-        catch (TransportException e)
-        {
-            Console.WriteLine($"refused: {e.SocketError}");             // refused: ConnectionReset
-        }
+        using var second = TcpConnection.Connect("127.0.0.1", port);
+        Console.WriteLine(second.ReadLine());             // BUSY try again later
+        Console.WriteLine(second.ReadLine() ?? "(closed)");   // (closed)
 
         Console.WriteLine(server.Counters.Refused);       // 1
         return server.Counters.Refused;

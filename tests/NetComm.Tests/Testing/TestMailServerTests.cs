@@ -137,6 +137,7 @@ public class TestMailServerTests
         using var first = RawClient.Connect(server.SmtpPort);
         first.ReadReply();
         using var second = RawClient.Connect(server.SmtpPort);
+        Assert.That(second.ReadReply(), Does.StartWith("421 4.3.2 "));
         Assert.That(second.WaitForClose(), Is.True);
         Assert.That(first.Ask("NOOP"), Does.StartWith("250"));
     }

@@ -32,6 +32,16 @@ public class LineReaderTests
     }
 
     [Test]
+    public async Task Any_max_length_reads_a_line_that_arrives_in_pieces([Values] ChunkMode mode, [Values] bool async, [Values(int.MaxValue, int.MaxValue - 1)] int maxLength)
+    {
+        // maxLength + 1 used to wrap around to a negative limit: every split line was "too long".
+        var line = new string('z', 1000);
+        using var connection = Over(line + "\r\nnext\r\n", mode);
+        Assert.That(async ? await connection.ReadLineAsync(maxLength) : connection.ReadLine(maxLength), Is.EqualTo(line));
+        Assert.That(async ? await connection.ReadLineAsync(maxLength) : connection.ReadLine(maxLength), Is.EqualTo("next"));
+    }
+
+    [Test]
     public void A_line_exactly_at_the_limit_is_accepted([Values] ChunkMode mode)
     {
         var line = new string('y', 1000);

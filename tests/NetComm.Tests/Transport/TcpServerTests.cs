@@ -12,7 +12,7 @@ namespace NetComm.Tests.Transport;
 [TestFixture]
 public class TcpServerTests
 {
-    private static void Echo(ITcpConnection connection, CancellationToken stopping)
+    internal static void Echo(ITcpConnection connection, CancellationToken stopping)
     {
         connection.WriteLine("Welcome.");
         while (connection.ReadLine() is { } line)
