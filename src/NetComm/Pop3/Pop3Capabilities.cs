@@ -138,8 +138,9 @@ public sealed class Pop3Capabilities
         {
             ExpireNever = true;
         }
-        else if (int.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+        else if (int.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= TimeSpan.MaxValue.Days)
         {
+            // More days than a TimeSpan holds is no period at all: treated like any unreadable value (found by fuzzing).
             ExpireAfter = TimeSpan.FromDays(days);
         }
 

@@ -38,6 +38,17 @@ public class Pop3CapabilitiesTests
         Assert.That(Pop3Capabilities.Parse(["EXPIRE 0 USER"], false).ExpirePerUser, Is.True);
     }
 
+    // Found while writing the pop3-capa fuzz target (tests/NetComm.Fuzz/found/pop3-capa): TimeSpan.FromDays threw.
+    [Test]
+    public void An_expire_period_longer_than_a_timespan_is_ignored_not_thrown()
+    {
+        var capabilities = Pop3Capabilities.Parse(["EXPIRE 2147483647 USER", "LOGIN-DELAY 2147483647"], false);
+
+        Assert.That(capabilities.ExpireAfter, Is.Null);
+        Assert.That(capabilities.ExpirePerUser, Is.True);
+        Assert.That(capabilities.LoginDelay, Is.EqualTo(TimeSpan.FromSeconds(int.MaxValue)));
+    }
+
     [Test]
     public void A_server_without_capa_is_assumed_to_offer_user_pass_only()
     {

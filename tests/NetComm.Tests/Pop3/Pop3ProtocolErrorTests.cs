@@ -31,6 +31,20 @@ public class Pop3ProtocolErrorTests
         Assert.That(client.IsConnected, Is.False);
     }
 
+    // Found by fuzzing (tests/NetComm.Fuzz/found/pop3-listing): the listing after a refused STAT threw InvalidOperationException.
+    [TestCase("LIST")]
+    [TestCase("UIDL")]
+    public async Task A_listing_accepted_after_a_refused_stat_is_a_protocol_error(string command)
+    {
+        var script = Pop3Script.LoggedIn().C("STAT").S("-ERR [SYS/TEMP] busy").C(command).S("+OK", "1 100", ".");
+        using var client = await Io.LoggedIn(IoMode.Sync, new ScriptedPop3Stream(script, ChunkMode.Whole));
+
+        var error = Assert.Throws<MailProtocolException>(() => _ = command == "LIST" ? client.List().Count : client.Uidl().Count);
+
+        Assert.That(error!.Message, Does.Contain($"refused STAT but accepted {command}"));
+        Assert.That(client.IsConnected, Is.False);
+    }
+
     [TestCase("1 abc")]
     [TestCase("one 100")]
     [TestCase("1")]

@@ -40,6 +40,20 @@ public class SaslTests
         Assert.Throws<MailAuthenticationException>(scram.Completed, "success without a server signature is not success");
     }
 
+    // Found by fuzzing (tests/NetComm.Fuzz/found/sasl): a FormatException escaped instead of a cancelled exchange.
+    [Test]
+    public void Scram_rejects_a_server_signature_that_is_not_base64()
+    {
+        var scram = new ScramMechanism(new MailCredentials("user", "pencil"), HashAlgorithmName.SHA1, "fyko+d2lbbFgONRv9qkxdawL");
+        scram.InitialResponse();
+        scram.Respond(Encoding.UTF8.GetBytes("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096"));
+
+        var error = Assert.Throws<MailAuthenticationException>(() => scram.Respond("v=rmF9pq!V8S7suAoZWja4dJRkFsKQ="u8));
+
+        Assert.That(error!.Message, Does.Contain("not base64"));
+        Assert.Throws<MailAuthenticationException>(scram.Completed);
+    }
+
     [Test]
     public void Scram_rejects_a_nonce_that_does_not_extend_ours_and_absurd_iteration_counts()
     {

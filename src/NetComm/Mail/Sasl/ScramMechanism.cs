@@ -122,12 +122,25 @@ internal sealed class ScramMechanism : SaslMechanism
         }
 
         if (!fields.TryGetValue('v', out var signature) || _expectedServerSignature is null
-            || !CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(signature), _expectedServerSignature))
+            || !CryptographicOperations.FixedTimeEquals(DecodeSignature(signature), _expectedServerSignature))
         {
             throw Fail("The server's SCRAM signature is wrong: it does not know the password (or someone is in the middle).");
         }
 
         _serverVerified = true;
+    }
+
+    // A signature that is not base64 is a wrong signature: the exchange is cancelled like any bad challenge (found by fuzzing).
+    private byte[] DecodeSignature(string signature)
+    {
+        try
+        {
+            return Convert.FromBase64String(signature);
+        }
+        catch (FormatException e)
+        {
+            throw Fail("The server's SCRAM signature is not base64.", e);
+        }
     }
 
     private byte[] Hmac(byte[] key, ReadOnlySpan<byte> data)

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using NetComm.Internal;
+using NetComm.Mail;
 using NetComm.Mail.Internal;
 
 namespace NetComm.Pop3.Internal;
@@ -175,12 +176,12 @@ internal sealed partial class Pop3Session
                         break;
                     case "LIST":
                         var list = new List<Pop3ListEntry>();
-                        await ReadListingAsync<TIo>(ListingBudget(stat), line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        await ReadListingAsync<TIo>(ReplyBudget.Listing(StatCount(stat, command)), line => list.Add(ListingParser.ParseListEntry(line, command)), cancellationToken).ConfigureAwait(false);
                         sizes = list;
                         break;
                     default:
                         var ids = new List<Pop3UidEntry>();
-                        await ReadListingAsync<TIo>(ListingBudget(stat), line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
+                        await ReadListingAsync<TIo>(ReplyBudget.Listing(StatCount(stat, command)), line => ids.Add(ListingParser.ParseUidEntry(line, command)), cancellationToken).ConfigureAwait(false);
                         uids = ids;
                         break;
                 }
@@ -210,9 +211,12 @@ internal sealed partial class Pop3Session
         return new Listings(sizes, uids);
     }
 
-    // A listing's size follows STAT's count. When STAT was refused (and the batch will fail) the listing that
-    // follows is still read off the wire to keep the session in step, under a fixed budget.
-    private static ReplyBudget ListingBudget(Pop3Stat? stat) => ReplyBudget.Listing(stat?.Count ?? 100_000);
+    /// <summary>
+    /// The message count a listing is budgeted and checked by. A server that refused STAT but accepts LIST or UIDL
+    /// contradicts itself, and its listing cannot be checked: a protocol error (found by fuzzing), not a crash.
+    /// </summary>
+    private static int StatCount(Pop3Stat? stat, string command)
+        => stat?.Count ?? throw new MailProtocolException($"The POP3 server refused STAT but accepted {command}: its listing cannot be checked against the message count.");
 
     private static int CheckNumber(int number)
     {
