@@ -1,3 +1,5 @@
+using System;
+
 namespace NetComm.Mail.Internal;
 
 /// <summary>
@@ -20,5 +22,10 @@ internal readonly record struct ReplyBudget(int MaxLines, long MaxBytes)
     /// A listing expected to hold <paramref name="entries"/> lines (LIST, UIDL after STAT): twice that plus a little,
     /// so that a listing which merely disagrees with STAT is reported as such, while a flood is stopped early.
     /// </summary>
-    public static ReplyBudget Listing(int entries) => new((2 * entries) + 16, ((2L * entries) + 16) * ListingLineBytes);
+    public static ReplyBudget Listing(int entries)
+    {
+        // In long arithmetic: a STAT count near int.MaxValue must not wrap into a negative budget.
+        var lines = (2L * Math.Max(entries, 0)) + 16;
+        return new((int)Math.Min(lines, int.MaxValue), lines * ListingLineBytes);
+    }
 }
