@@ -49,7 +49,7 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         var inspection = InspectAsBuilt(international);
         if (_originalEncodings is null && NeedsFitting(inspection, eightBitAllowed))
         {
-            _originalEncodings = message.BodyParts.OfType<MimePart>().Select(p => (p, p.ContentTransferEncoding)).ToList();
+            _originalEncodings = LeafParts(message).Select(p => (p, p.ContentTransferEncoding)).ToList();
             message.Prepare(eightBitAllowed ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit, 998);
             inspection = InspectAsBuilt(international);
         }
@@ -64,8 +64,27 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     /// </summary>
     private bool NeedsFitting(MessageInspection inspection, bool eightBitAllowed)
         => inspection.NeedsBinary
-            || (inspection.HasEightBit && (!eightBitAllowed || message.BodyParts.OfType<MimePart>().Any(
+            || (inspection.HasEightBit && (!eightBitAllowed || LeafParts(message).Any(
                 p => p.ContentTransferEncoding is ContentEncoding.Default or ContentEncoding.SevenBit)));
+
+    // MimeKit's Prepare also reaches the parts of attached messages (message/rfc822), which BodyParts does not list.
+    private static IEnumerable<MimePart> LeafParts(MimeMessage root)
+    {
+        foreach (var entity in root.BodyParts)
+        {
+            if (entity is MimePart part)
+            {
+                yield return part;
+            }
+            else if (entity is MessagePart { Message: { } attached })
+            {
+                foreach (var inner in LeafParts(attached))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
 
     private MessageInspection InspectAsBuilt(bool international)
     {

@@ -243,6 +243,30 @@ public class SmtpClientScriptTests
     }
 
     [Test]
+    public async Task Parts_of_an_attached_message_are_fitted_for_the_wire_and_restored_too([Values] bool async)
+    {
+        string? data = null;
+        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING")
+            .Client("MAIL FROM:<sender@example.test>").Client("RCPT TO:").Client("DATA")
+            .Server("250 ok").Server("250 ok").Server("354 go").ClientData(d => data = d).Server("250 ok");
+        using var client = new SmtpClient(PlainOptions(), server);
+        await ConnectAsync(client, async);
+        var inner = Message();
+        var innerText = new TextPart("plain") { Text = "Grüße " + new string('a', 2000) };
+        inner.Body = innerText;
+        var message = Message();
+        message.Body = new Multipart("mixed") { new TextPart("plain") { Text = "see attached" }, new MessagePart { Message = inner } };
+        var before = message.ToString();
+
+        await SendAsync(client, message, async);
+
+        Assert.That(data!.Split("\r\n").Max(l => l.Length), Is.LessThanOrEqualTo(998));
+        Assert.That(data.All(c => c < 128), Is.True);
+        Assert.That(innerText.ContentTransferEncoding, Is.EqualTo(ContentEncoding.Default));
+        Assert.That(message.ToString(), Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task Raw_content_that_needs_an_extension_is_refused_before_sending([Values] bool async)
     {
         var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING");
