@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,6 +15,7 @@ public sealed partial class TcpConnection
     /// <inheritdoc />
     public void Write(ReadOnlySpan<byte> data)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _stream.Write(data);
@@ -21,7 +23,7 @@ public sealed partial class TcpConnection
         }
         catch (Exception e) when (IsIoFailure(e))
         {
-            throw Translate(e, "Write", _writeTimeout, null, default);
+            throw TranslateWriteFailure(e, started, null, default);
         }
     }
 
@@ -46,6 +48,7 @@ public sealed partial class TcpConnection
         where TIo : IIo
     {
         var callerToken = cancellationToken;
+        var started = Stopwatch.GetTimestamp();
         var deadline = StartDeadline<TIo>(_writeTimeout, ref cancellationToken);
         try
         {
@@ -54,7 +57,7 @@ public sealed partial class TcpConnection
         }
         catch (Exception e) when (IsIoFailure(e))
         {
-            throw Translate(e, "Write", _writeTimeout, deadline, callerToken);
+            throw TranslateWriteFailure(e, started, deadline, callerToken);
         }
         finally
         {
@@ -93,6 +96,26 @@ public sealed partial class TcpConnection
         {
             throw Translate(e, "Flush", _writeTimeout, null, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Translate"/> for writes, with one correction: a blocking send that the kernel cuts short
+    /// (the peer reset the connection while the send waited for buffer space) is reported by the runtime
+    /// as <see cref="System.Net.Sockets.SocketError.TimedOut"/>, because on a socket with a send timeout a
+    /// partial send usually means that timeout. Seen long before our deadline, it is a broken connection.
+    /// </summary>
+    private Exception TranslateWriteFailure(Exception error, long started, CancellationTokenSource? deadline, CancellationToken callerToken)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (IsTimeout(error) && _writeTimeout != Timeout.InfiniteTimeSpan && elapsed < _writeTimeout * 0.9)
+        {
+            return new TransportException(
+                $"Write on connection #{Id} to {RemoteEndPoint} failed: the connection broke while sending " +
+                $"(the socket reported a timeout after {elapsed.TotalSeconds:0.###} s, before the {_writeTimeout.TotalSeconds:0.###} s deadline).",
+                error);
+        }
+
+        return Translate(error, "Write", _writeTimeout, deadline, callerToken);
     }
 
     private void Sent(int count)
