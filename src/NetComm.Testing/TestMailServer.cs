@@ -116,7 +116,7 @@ public sealed partial class TestMailServer : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// The server certificate: <see cref="TestMailServerOptions.Certificate"/>, or a self-signed one for localhost,
-    /// 127.0.0.1 and ::1 generated once per process. Trust exactly this one in tests (see <see cref="CertificateValidationCallback"/>).
+    /// 127.0.0.1 and ::1 generated once per process. Trust exactly this one in tests: add it to a NetComm client's <c>Tls.TrustedRoots</c>, or give other clients <see cref="CertificateValidationCallback"/>.
     /// </summary>
     public X509Certificate2 Certificate => _certificate ??= Options.Certificate ?? ServerCertificate.Shared;
 

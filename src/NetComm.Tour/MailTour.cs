@@ -69,7 +69,7 @@ internal static class MailTour
         };
         if (server is not null)
         {
-            options.Tls.CertificateValidation = server.CertificateValidationCallback;
+            options.Tls.TrustedRoots.Add(server.Certificate);
         }
 
         await using var client = new SmtpClient(options);
@@ -91,7 +91,7 @@ internal static class MailTour
         };
         if (server is not null)
         {
-            options.Tls.CertificateValidation = server.CertificateValidationCallback;
+            options.Tls.TrustedRoots.Add(server.Certificate);
         }
 
         await using (var pop3 = new Pop3Client(options))

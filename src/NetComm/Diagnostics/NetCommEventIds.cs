@@ -78,6 +78,9 @@ public static class NetCommEventIds
     /// <summary>An SMTP conversation broke (protocol error, timeout, cancellation, lost connection); the connection was closed.</summary>
     public const int SmtpSessionFailed = 2009;
 
+    /// <summary>An SMTP server's certificate was refused; the message names why, the subject, issuer, thumbprint and validity.</summary>
+    public const int SmtpCertificateRejected = 2010;
+
     /// <summary>A POP3 client connected and read the greeting and capabilities.</summary>
     public const int Pop3Connected = 3000;
 
@@ -119,4 +122,7 @@ public static class NetCommEventIds
 
     /// <summary>A POP3 client disconnected.</summary>
     public const int Pop3Disconnected = 3012;
+
+    /// <summary>A POP3 server's certificate was refused; the message names why, the subject, issuer, thumbprint and validity.</summary>
+    public const int Pop3CertificateRejected = 3013;
 }

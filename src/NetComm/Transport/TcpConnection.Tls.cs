@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using NetComm.Internal;
+using NetComm.Transport.Internal;
 
 namespace NetComm.Transport;
 
@@ -30,13 +31,16 @@ public sealed partial class TcpConnection
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(targetHost);
-        var sslOptions = options.ToSslOptions(targetHost);
+        var host = options.TargetHost ?? targetHost;
+        var validator = new CertificateValidator(options, host);
+        var sslOptions = options.ToSslOptions(host, validator);
         return HandshakeAsync<TIo>(
-            $"TLS handshake with {sslOptions.TargetHost}",
+            $"TLS handshake with {host}",
             options.HandshakeTimeout,
             (ssl, token) => ssl.AuthenticateAsClientAsync(sslOptions, token),
             ssl => ssl.AuthenticateAsClient(sslOptions),
-            cancellationToken);
+            cancellationToken,
+            validator);
     }
 
     internal ValueTask UpgradeToTlsAsync<TIo>(TlsServerOptions options, CancellationToken cancellationToken)
@@ -57,7 +61,8 @@ public sealed partial class TcpConnection
         TimeSpan timeout,
         Func<SslStream, CancellationToken, Task> authenticateAsync,
         Action<SslStream> authenticate,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        CertificateValidator? validator = null)
         where TIo : IIo
     {
         if (_sslStream is not null)
@@ -94,6 +99,11 @@ public sealed partial class TcpConnection
             {
                 authenticate(ssl);
             }
+        }
+        catch (AuthenticationException e) when (validator?.Rejection is { } rejection)
+        {
+            ssl.Dispose();
+            throw new TlsUpgradeException($"{operation} failed: {rejection}", e) { CertificateRejection = rejection };
         }
         catch (AuthenticationException e)
         {

@@ -10,8 +10,10 @@ namespace NetComm.Transport;
 /// <summary>
 /// How a client secures a connection with TLS: the one TLS settings type of NetComm, used by
 /// <see cref="TcpConnection"/> and by the SMTP and POP3 clients. Validation is always on; there is no global
-/// "accept all" switch. Without a <see cref="CertificateValidation"/> callback the host name is always checked,
-/// pinned certificates included; with one, the callback's answer is final.
+/// "accept all" switch. The host name is always checked; the chain is checked against the machine's trust store,
+/// or against <see cref="TrustedRoots"/> when any are given; <see cref="Pins"/> may excuse an untrusted chain;
+/// <see cref="CertificateValidation"/> can only add to these checks. Only <see cref="ReplaceCertificateValidation"/>,
+/// named for what it does, replaces them.
 /// </summary>
 public sealed class TlsClientOptions
 {
@@ -22,10 +24,25 @@ public sealed class TlsClientOptions
     public string? TargetHost { get; set; }
 
     /// <summary>
-    /// An extra validation step, called with the platform's verdict in <c>sslPolicyErrors</c>; its answer is final.
-    /// When null, only certificates the platform trusts for <see cref="TargetHost"/> (or pinned ones) are accepted.
+    /// An extra check, called only for a certificate that passed every built-in check (with the verdict in
+    /// <c>sslPolicyErrors</c>, chain errors cleared when <see cref="TrustedRoots"/> or <see cref="Pins"/> excused
+    /// them): returning false rejects it, returning true cannot accept what the built-in checks refused.
     /// </summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; set; }
+
+    /// <summary>
+    /// Replaces every built-in check (name, chain, pins, trusted roots): the callback's answer is final. Use it
+    /// only when the built-in checks cannot express your policy; <see cref="TrustedRoots"/> and <see cref="Pins"/>
+    /// cover private CAs and self-signed servers without giving up the name check.
+    /// </summary>
+    public RemoteCertificateValidationCallback? ReplaceCertificateValidation { get; set; }
+
+    /// <summary>
+    /// Certificate authorities to trust instead of the machine's store (a private or test CA). When it holds any,
+    /// a server chain must end at one of them; every other check (name, validity, key usage, revocation as set)
+    /// still applies. A self-signed server certificate may be added as its own root.
+    /// </summary>
+    public X509Certificate2Collection TrustedRoots { get; } = new();
 
     /// <summary>
     /// Certificates to trust by pin even when no CA vouches for them (self-hosted servers): each entry is
@@ -46,18 +63,35 @@ public sealed class TlsClientOptions
     /// <summary>Time allowed for the whole handshake.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Builds the runtime's options for host <paramref name="host"/>.</summary>
-    internal SslClientAuthenticationOptions ToSslOptions(string host) => new()
+    /// <summary>Adds the certificates of a PEM file (a CA bundle, or a self-signed server certificate) to <see cref="TrustedRoots"/>.</summary>
+    /// <param name="path">A file of one or more <c>-----BEGIN CERTIFICATE-----</c> blocks.</param>
+    /// <exception cref="System.IO.FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The file holds no readable certificate.</exception>
+    public void AddTrustedRootsFromPemFile(string path)
     {
-        TargetHost = TargetHost ?? host,
-        RemoteCertificateValidationCallback = CertificateValidator.Callback(this),
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var count = TrustedRoots.Count;
+        TrustedRoots.ImportFromPemFile(path);
+        if (TrustedRoots.Count == count)
+        {
+            throw new System.Security.Cryptography.CryptographicException($"{path} holds no PEM certificate.");
+        }
+    }
+
+    internal X509RevocationMode RevocationMode => Revocation switch
+    {
+        RevocationCheck.Online or RevocationCheck.SoftFail => X509RevocationMode.Online,
+        RevocationCheck.Offline => X509RevocationMode.Offline,
+        _ => X509RevocationMode.NoCheck,
+    };
+
+    /// <summary>Builds the runtime's options for a handshake whose certificate check is <paramref name="validator"/>.</summary>
+    internal SslClientAuthenticationOptions ToSslOptions(string host, CertificateValidator validator) => new()
+    {
+        TargetHost = host,
+        RemoteCertificateValidationCallback = validator.Validate,
         ClientCertificates = ClientCertificates,
         EnabledSslProtocols = EnabledProtocols,
-        CertificateRevocationCheckMode = Revocation switch
-        {
-            RevocationCheck.Online or RevocationCheck.SoftFail => X509RevocationMode.Online,
-            RevocationCheck.Offline => X509RevocationMode.Offline,
-            _ => X509RevocationMode.NoCheck,
-        },
+        CertificateRevocationCheckMode = RevocationMode,
     };
 }

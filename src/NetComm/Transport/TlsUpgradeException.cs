@@ -26,4 +26,10 @@ public sealed class TlsUpgradeException : TransportException
     /// of implicit TLS and STARTTLS ports.
     /// </summary>
     public string? PeerPlaintext { get; init; }
+
+    /// <summary>
+    /// When the server's certificate was refused, why, in words (chain status, name mismatch, or the callback
+    /// that refused it) with the certificate's subject, issuer, SHA-256 thumbprint and validity dates; otherwise null.
+    /// </summary>
+    public string? CertificateRejection { get; init; }
 }

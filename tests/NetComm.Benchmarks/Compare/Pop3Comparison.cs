@@ -340,7 +340,7 @@ internal static class Pop3Comparison
                 AllowPlaintextAuthentication = !tls,
                 AuthenticationMechanism = "PLAIN",
             };
-            options.Tls.CertificateValidation = Trust;
+            options.Tls.ReplaceCertificateValidation = Trust;
             return options;
         }
 

@@ -130,7 +130,7 @@ internal sealed class SmtpComparison : IComparisonSuite
                 TlsMode = TlsMode.StartTlsRequired,
                 LocalDomain = "bench.example.test",
                 UseChunking = Environment.GetEnvironmentVariable("NETCOMM_BENCH_SMTP_CHUNKING") != "0",
-                Tls = { CertificateValidation = (_, c, _, e) => target.Trusts(c, e) },
+                Tls = { ReplaceCertificateValidation = (_, c, _, e) => target.Trusts(c, e) },
             });
             _client.Connect();
             _client.Authenticate(new MailCredentials(target.User, target.Password));

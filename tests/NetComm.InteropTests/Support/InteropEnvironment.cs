@@ -25,28 +25,14 @@ public static class InteropEnvironment
 
     public static string TlsHost => Get("TLS_HOST");
 
-    /// <summary>Trusts exactly the CA that build/interop.sh generated, and still checks the host name.</summary>
+    /// <summary>Trusts exactly the CA that build/interop.sh generated (as a user would: its PEM file), and still checks the host name.</summary>
     public static TlsClientOptions Tls
     {
         get
         {
-            var ca = X509CertificateLoader.LoadCertificateFromFile(Get("CA_CERT"));
-            return new TlsClientOptions
-            {
-                CertificateValidation = (_, certificate, _, errors) =>
-                {
-                    if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(certificate));
-                },
-            };
+            var tls = new TlsClientOptions();
+            tls.AddTrustedRootsFromPemFile(Get("CA_CERT"));
+            return tls;
         }
     }
 }

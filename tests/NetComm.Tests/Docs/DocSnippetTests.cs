@@ -430,7 +430,7 @@ public class DocSnippetTests
     {
         Host = server.Host,
         Port = server.SmtpPort,                       // not 465: TlsMode.Auto requires STARTTLS
-        Tls = { CertificateValidation = server.CertificateValidationCallback },
+        Tls = { TrustedRoots = { server.Certificate } },
         LocalDomain = "client.example.com",
     };
 

@@ -23,7 +23,7 @@ public static class ReadmeMailSnippets
         {
             Host = server.Host,
             Port = server.SmtpPort,                       // STARTTLS is required by default off port 465
-            Tls = { CertificateValidation = server.CertificateValidationCallback },
+            Tls = { TrustedRoots = { server.Certificate } },
             Transcript = Console.Out,                     // like smtplib's set_debuglevel(1); secrets redacted
         });
         await smtp.ConnectAsync();
@@ -40,7 +40,7 @@ public static class ReadmeMailSnippets
         {
             Host = server.Host,
             Port = server.Pop3Port,                       // STLS required by default off port 995
-            Tls = { CertificateValidation = server.CertificateValidationCallback },
+            Tls = { TrustedRoots = { server.Certificate } },
         });
         await pop3.ConnectAsync();
         await pop3.AuthenticateAsync(new MailCredentials("alice", "secret"));

@@ -305,14 +305,8 @@ public static class DocSnippets
         client.WriteLine("STARTTLS");
         if (client.ReadLine() == "220 go ahead")
         {
-            client.UpgradeToTls(new TlsClientOptions
-            {
-                // A self-signed test certificate: trust exactly this one, and still insist on the name.
-                CertificateValidation = (sender, presented, chain, errors) =>
-                    presented is not null
-                    && presented.GetCertHashString(HashAlgorithmName.SHA256) == certificate.GetCertHashString(HashAlgorithmName.SHA256)
-                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
-            }, targetHost: "localhost");
+            // A self-signed test certificate: trust exactly this one; the name is still checked.
+            client.UpgradeToTls(new TlsClientOptions { TrustedRoots = { certificate } }, targetHost: "localhost");
         }
 
         Console.WriteLine(client.ReadLine());             // hello over Tls13
@@ -519,30 +513,12 @@ public static class DocSnippets
         return options;
     }
 
-    /// <summary>Needs corp-root.cer: compiled, never called by the tests.</summary>
+    /// <summary>Needs corp-root.pem: compiled, never called by the tests.</summary>
     public static void SmtpPrivateCa(SmtpClientOptions options)
     {
         // snippet: docs/smtp.md#private-ca
-        var privateRoot = X509CertificateLoader.LoadCertificateFromFile("corp-root.cer");
-        options.Tls.CertificateValidation = (sender, certificate, chain, errors) =>
-        {
-            if (errors == SslPolicyErrors.None)
-            {
-                return true;
-            }
-
-            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-            {
-                return false;                             // a wrong name is never excused
-            }
-
-            using var custom = new X509Chain();
-            custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            custom.ChainPolicy.CustomTrustStore.Add(privateRoot);
-            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = new X509Certificate2(certificate);
-            return custom.Build(leaf);
-        };
+        options.Tls.AddTrustedRootsFromPemFile("corp-root.pem");
+        options.Tls.TargetHost = "mail.internal.example";  // connecting by IP: the name the certificate must carry
     }
 
     public static MailCredentials SmtpAuthentication(SmtpClientOptions options, string accessToken)
@@ -645,7 +621,7 @@ public static class DocSnippets
         {
             Host = "smtp.example.com",
             Port = 587,
-            Logger = loggerFactory.CreateLogger<SmtpClient>(),   // events 2000-2009
+            Logger = loggerFactory.CreateLogger<SmtpClient>(),   // events 2000-2010
             Transcript = transcript,                             // C:/S: lines, secrets as ********
         };
         return options;

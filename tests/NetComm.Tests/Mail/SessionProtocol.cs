@@ -110,7 +110,7 @@ public abstract class SessionProtocol
             AllowPlaintextAuthentication = true,
             CommandTimeout = commandTimeout ?? Timeouts.Wait,
             ConnectTimeout = Timeouts.Wait,
-            Tls = new TlsClientOptions { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost) },
+            Tls = new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost } },
         };
 
         public override IClientUnderTest Create(MailClientOptions options) => new SmtpUnderTest(new SmtpClient((SmtpClientOptions)options));
@@ -168,7 +168,7 @@ public abstract class SessionProtocol
             AllowPlaintextAuthentication = true,
             CommandTimeout = commandTimeout ?? Timeouts.Wait,
             ConnectTimeout = Timeouts.Wait,
-            Tls = new TlsClientOptions { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost) },
+            Tls = new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost } },
         };
 
         public override IClientUnderTest Create(MailClientOptions options) => new Pop3UnderTest(new Pop3Client((Pop3ClientOptions)options));

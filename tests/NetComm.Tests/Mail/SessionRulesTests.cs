@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using NetComm.Diagnostics;
 using NetComm.Mail;
 using NetComm.Tests.Pop3.Fixtures;
 using NetComm.Tests.Support;
@@ -331,6 +333,47 @@ public class SessionRulesTests
         var error = Assert.ThrowsAsync<MailSecurityException>(() => client.Connect(mode));
 
         Assert.That(error!.Message, Does.Contain($"did not offer {p.StartTlsVerb}").And.Contain("Nothing secret was sent"));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+    }
+
+    [Test]
+    public void A_refused_certificate_is_named_in_the_error_and_the_log([Values] Protocol protocol, [Values] IoMode mode, [Values] bool startTls)
+    {
+        var p = SessionProtocol.For(protocol);
+        var stranger = TestCertificates.Create("localhost");
+        using var server = Serve(c =>
+        {
+            if (startTls)
+            {
+                c.WriteLine(p.GreetingLine);
+                p.ServeCapabilities(c, [p.StartTlsVerb], []);
+                Expect(c, p.StartTlsVerb);
+                c.WriteLine(protocol == Protocol.Smtp ? "220 2.0.0 ready" : "+OK begin TLS");
+            }
+
+            try
+            {
+                c.UpgradeToTlsAsServer(new TlsServerOptions(stranger));
+            }
+            catch (TransportException)
+            {
+                // The client refuses the certificate and hangs up.
+            }
+        });
+        var log = new ListLogger();
+        var options = p.Options(server, startTls ? TlsMode.StartTlsRequired : TlsMode.ImplicitTls);
+        options.Logger = log;
+        using var client = p.Create(options);
+
+        var error = Assert.ThrowsAsync<MailSecurityException>(() => client.Connect(mode));
+
+        var thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stranger.RawData));
+        Assert.That(error!.Message, Does.Contain("chain is not trusted").And.Contain("subject \"CN=localhost\"").And.Contain(thumbprint));
+        var logged = log.Events.Where(e => e.Id.Name == "CertificateRejected").ToList();
+        Assert.That(logged, Has.Count.EqualTo(1));
+        Assert.That(logged[0].Id.Id, Is.EqualTo(protocol == Protocol.Smtp ? NetCommEventIds.SmtpCertificateRejected : NetCommEventIds.Pop3CertificateRejected));
+        Assert.That(logged[0].Level, Is.EqualTo(LogLevel.Error));
+        Assert.That(logged[0].Message, Does.StartWith($"{p.Name} server localhost:{server.LocalEndPoint.Port}: ").And.Contain("chain is not trusted").And.Contain(thumbprint));
         Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
     }
 

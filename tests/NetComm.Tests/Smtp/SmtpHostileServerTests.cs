@@ -23,7 +23,7 @@ public class SmtpHostileServerTests
         LocalDomain = "client.example.test",
         CommandTimeout = commandTimeout ?? Timeouts.Wait,
         ConnectTimeout = Timeouts.Wait,
-        Tls = new TlsClientOptions { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost) },
+        Tls = new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost } },
     };
 
     private static TcpServer Serve(Action<ITcpConnection> script, Action<TcpServerOptions>? configure = null)

@@ -18,7 +18,7 @@ internal sealed class RawClient : IDisposable
         var options = new TcpClientOptions { ReadTimeout = Timeouts.Wait, WriteTimeout = Timeouts.Wait };
         if (implicitTlsServer is not null)
         {
-            options.ImplicitTls = new TlsClientOptions { TargetHost = "localhost", CertificateValidation = implicitTlsServer.CertificateValidationCallback };
+            options.ImplicitTls = new TlsClientOptions { TargetHost = "localhost", TrustedRoots = { implicitTlsServer.Certificate } };
         }
 
         return new RawClient(TcpConnection.Connect("127.0.0.1", port, options));
@@ -95,7 +95,7 @@ internal sealed class RawClient : IDisposable
     }
 
     public void StartTls(TestMailServer server)
-        => _connection.UpgradeToTls(new TlsClientOptions { CertificateValidation = server.CertificateValidationCallback }, "localhost");
+        => _connection.UpgradeToTls(new TlsClientOptions { TrustedRoots = { server.Certificate } }, "localhost");
 
     /// <summary>EHLO, STARTTLS, EHLO: an SMTP session ready for AUTH.</summary>
     public static RawClient SmtpOverTls(TestMailServer server)

@@ -12,7 +12,7 @@ public class TcpConnectionTests
 {
     private static TlsServerOptions ServerTls => new(TestCertificates.Localhost);
 
-    private static TlsClientOptions TrustingClient => new() { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost) };
+    private static TlsClientOptions TrustingClient => new() { TrustedRoots = { TestCertificates.Localhost } };
 
     [Test]
     public async Task Tls_upgrade_both_ways_with_a_certificate_made_in_the_test([Values] bool async)
@@ -80,7 +80,7 @@ public class TcpConnectionTests
             }
         });
         using var client = LoopbackServer.Connect(server);
-        var options = new TlsClientOptions { CertificateValidation = TestCertificates.Trust(other) };
+        var options = new TlsClientOptions { TrustedRoots = { other } };
         Assert.Throws<TlsUpgradeException>(() => client.UpgradeToTls(options, "localhost"));
     }
 

@@ -93,7 +93,7 @@ public class TlsHandshakeDeadlineTests
             release.Wait(Timeouts.Wait);
         });
         using var client = LoopbackServer.Connect(server);
-        client.UpgradeToTls(new TlsClientOptions { CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost), HandshakeTimeout = TimeSpan.FromMinutes(5) }, "localhost");
+        client.UpgradeToTls(new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost }, HandshakeTimeout = TimeSpan.FromMinutes(5) }, "localhost");
         client.SetReadDeadline(TimeSpan.FromMilliseconds(300));
         var error = Assert.Throws<TimeoutException>(() => client.ReadLine());
         Assert.That(error!.Message, Does.Contain("deadline"));

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging.Abstractions;
 using NetComm.Internal;
 using NetComm.Transport;
 
@@ -86,7 +87,7 @@ internal sealed class MailConnection : IDisposable
         }
         catch (TlsUpgradeException e)
         {
-            throw new MailSecurityException($"TLS with {protocol} server {options.Host}:{options.EffectivePort} failed: {e.Message}", e);
+            throw TlsFailed(e, options, protocol);
         }
         catch (TransportException e)
         {
@@ -262,8 +263,19 @@ internal sealed class MailConnection : IDisposable
         }
         catch (TlsUpgradeException e)
         {
-            throw new MailSecurityException($"TLS with {Protocol} server {Host}:{Port} failed: {e.Message}", e);
+            throw TlsFailed(e, _options, Protocol);
         }
+    }
+
+    /// <summary>A failed handshake, implicit or after STARTTLS; a refused certificate is also logged, with its facts.</summary>
+    private static MailSecurityException TlsFailed(TlsUpgradeException error, MailClientOptions options, MailProtocol protocol)
+    {
+        if (error.CertificateRejection is { } rejection)
+        {
+            protocol.LogCertificateRejected(options.Logger ?? NullLogger.Instance, options.Host, options.EffectivePort, rejection);
+        }
+
+        return new MailSecurityException($"TLS with {protocol} server {options.Host}:{options.EffectivePort} failed: {error.Message}", error);
     }
 
     /// <summary>

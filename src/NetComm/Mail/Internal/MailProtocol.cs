@@ -14,13 +14,13 @@ internal sealed class MailProtocol
         "SMTP", "STARTTLS",
         NetCommEventIds.SmtpConnected, NetCommEventIds.SmtpTlsStarted, NetCommEventIds.SmtpTlsNotAvailable,
         NetCommEventIds.SmtpAuthenticated, NetCommEventIds.SmtpAuthenticationFailed, NetCommEventIds.SmtpSessionFailed,
-        NetCommEventIds.SmtpDisconnected);
+        NetCommEventIds.SmtpDisconnected, NetCommEventIds.SmtpCertificateRejected);
 
     public static readonly MailProtocol Pop3 = new(
         "POP3", "STLS",
         NetCommEventIds.Pop3Connected, NetCommEventIds.Pop3TlsStarted, NetCommEventIds.Pop3ContinuingWithoutTls,
         NetCommEventIds.Pop3Authenticated, NetCommEventIds.Pop3AuthenticationFailed, NetCommEventIds.Pop3ConnectionFailed,
-        NetCommEventIds.Pop3Disconnected);
+        NetCommEventIds.Pop3Disconnected, NetCommEventIds.Pop3CertificateRejected);
 
     private readonly Action<ILogger, string, string, int, string, Exception?> _connected;
     private readonly Action<ILogger, string, string, int, string, Exception?> _tlsStarted;
@@ -29,8 +29,9 @@ internal sealed class MailProtocol
     private readonly Action<ILogger, string, string, string, string, string, Exception?> _authenticationFailed;
     private readonly Action<ILogger, string, string, int, string, string, Exception?> _sessionFailed;
     private readonly Action<ILogger, string, string, int, Exception?> _disconnected;
+    private readonly Action<ILogger, string, string, int, string, Exception?> _certificateRejected;
 
-    private MailProtocol(string name, string startTlsVerb, int connected, int tlsStarted, int withoutTls, int authenticated, int authenticationFailed, int failed, int disconnected)
+    private MailProtocol(string name, string startTlsVerb, int connected, int tlsStarted, int withoutTls, int authenticated, int authenticationFailed, int failed, int disconnected, int certificateRejected)
     {
         Name = name;
         StartTlsVerb = startTlsVerb;
@@ -41,6 +42,7 @@ internal sealed class MailProtocol
         _authenticationFailed = LoggerMessage.Define<string, string, string, string, string>(LogLevel.Warning, new EventId(authenticationFailed, "AuthenticationFailed"), "{Protocol} login to {Host} as {User} with {Mechanism} failed: {Reason}");
         _sessionFailed = LoggerMessage.Define<string, string, int, string, string>(LogLevel.Warning, new EventId(failed, "SessionFailed"), "{Protocol} session with {Host}:{Port} broke and its connection was closed{Consequence}: {Reason}");
         _disconnected = LoggerMessage.Define<string, string, int>(LogLevel.Debug, new EventId(disconnected, "Disconnected"), "{Protocol} disconnected from {Host}:{Port}");
+        _certificateRejected = LoggerMessage.Define<string, string, int, string>(LogLevel.Error, new EventId(certificateRejected, "CertificateRejected"), "{Protocol} server {Host}:{Port}: {Rejection}");
     }
 
     /// <summary>"SMTP" or "POP3", as messages show it.</summary>
@@ -63,6 +65,8 @@ internal sealed class MailProtocol
     public void LogSessionFailed(ILogger logger, string host, int port, Exception error, string consequence = "") => _sessionFailed(logger, Name, host, port, consequence, error.Message, error);
 
     public void LogDisconnected(ILogger logger, string host, int port) => _disconnected(logger, Name, host, port, null);
+
+    public void LogCertificateRejected(ILogger logger, string host, int port, string rejection) => _certificateRejected(logger, Name, host, port, rejection, null);
 
     public override string ToString() => Name;
 }

@@ -7,46 +7,133 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace NetComm.Transport.Internal;
 
-/// <summary>The certificate check every TLS client connection runs: the caller's callback, else the platform's verdict, pins and soft-fail revocation.</summary>
-internal static class CertificateValidator
+/// <summary>
+/// The certificate check of one client handshake: the platform's verdict (or a chain built on
+/// <see cref="TlsClientOptions.TrustedRoots"/>), pins, soft-fail revocation, then the caller's extra check.
+/// It remembers why it refused, in words, so the handshake failure can say so.
+/// </summary>
+internal sealed class CertificateValidator
 {
-    public static RemoteCertificateValidationCallback Callback(TlsClientOptions policy) => (sender, certificate, chain, errors) =>
+    private static readonly Oid s_serverAuthentication = new("1.3.6.1.5.5.7.3.1");
+
+    private readonly TlsClientOptions _options;
+    private readonly string _host;
+
+    public CertificateValidator(TlsClientOptions options, string host)
     {
-        if (policy.CertificateValidation is { } custom)
+        _options = options;
+        _host = host;
+    }
+
+    /// <summary>Why the server's certificate was refused, with the certificate's facts; null when it was not.</summary>
+    public string? Rejection { get; private set; }
+
+    public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (_options.ReplaceCertificateValidation is { } replacement)
         {
-            return custom(sender, certificate, chain, errors);
+            return replacement(sender, certificate, chain, errors)
+                || Reject(["the ReplaceCertificateValidation callback refused it"], certificate, hint: null);
         }
 
-        if (errors == SslPolicyErrors.None)
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
-            return true;
+            return Reject(["the server sent no certificate"], certificate, hint: null);
         }
 
-        // A wrong name or a missing certificate is never excused: pins prove the key, not the host.
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        using var leaf = new X509Certificate2(certificate);
+        var problems = new List<string>();
+
+        // A wrong name is never excused: trusted roots and pins prove who issued the key, not which host holds it.
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
         {
-            return false;
+            problems.Add($"it is not issued for \"{_host}\" (it names {CertificateFacts.Names(leaf)})");
         }
 
-        if (policy.Pins.Count > 0 && IsPinned(certificate, policy.Pins))
+        var chainProblems = ChainProblems(leaf, chain, errors);
+        var chainTrusted = chainProblems.Length == 0 || (_options.Pins.Count > 0 && IsPinned(leaf, _options.Pins));
+        if (!chainTrusted)
         {
-            return true;
+            problems.Add("its chain is not trusted: " + string.Join("; ", chainProblems.Select(CertificateFacts.Describe)));
         }
 
-        return policy.Revocation == RevocationCheck.SoftFail && chain is not null && OnlyRevocationUnknown(chain);
-    };
+        if (problems.Count > 0)
+        {
+            var unknownIssuer = chainProblems.Any(s => s.Status is X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain);
+            return Reject(problems, leaf, !chainTrusted && unknownIssuer ? TrustHint : null);
+        }
+
+        var verdict = chainTrusted ? errors & ~SslPolicyErrors.RemoteCertificateChainErrors : errors;
+        return _options.CertificateValidation is not { } extra
+            || extra(sender, certificate, chain, verdict)
+            || Reject(["the CertificateValidation callback refused it"], leaf, hint: null);
+    }
 
     public static bool IsPinned(X509Certificate certificate, IEnumerable<string> pins)
     {
         using var cert = new X509Certificate2(certificate);
-        var thumbprint = Convert.ToHexString(SHA256.HashData(cert.RawData));
+        var thumbprint = CertificateFacts.Sha256Thumbprint(cert);
         var spki = "sha256/" + Convert.ToBase64String(SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo()));
         return pins.Any(pin =>
             string.Equals(pin.Replace(":", "", StringComparison.Ordinal), thumbprint, StringComparison.OrdinalIgnoreCase)
             || string.Equals(pin, spki, StringComparison.Ordinal));
     }
 
-    private static bool OnlyRevocationUnknown(X509Chain chain)
-        => chain.ChainStatus.Length > 0
-           && chain.ChainStatus.All(s => s.Status is X509ChainStatusFlags.RevocationStatusUnknown or X509ChainStatusFlags.OfflineRevocation);
+    private const string TrustHint =
+        "To trust a private CA, add it to TlsClientOptions.TrustedRoots (or AddTrustedRootsFromPemFile); " +
+        "to trust this one certificate, add its SHA-256 thumbprint to TlsClientOptions.Pins.";
+
+    /// <summary>The chain's failures that count: the platform's, or those of a chain built on the trusted roots.</summary>
+    private X509ChainStatus[] ChainProblems(X509Certificate2 leaf, X509Chain? platformChain, SslPolicyErrors errors)
+    {
+        X509ChainStatus[] statuses;
+        if (_options.TrustedRoots.Count > 0)
+        {
+            statuses = BuildOnTrustedRoots(leaf, platformChain);
+        }
+        else if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0)
+        {
+            return [];
+        }
+        else
+        {
+            statuses = platformChain?.ChainStatus is { Length: > 0 } reported
+                ? reported
+                : [new X509ChainStatus { Status = X509ChainStatusFlags.PartialChain, StatusInformation = "the chain could not be built" }];
+        }
+
+        return statuses.Where(s => s.Status != X509ChainStatusFlags.NoError && !IsExcusedRevocation(s)).ToArray();
+    }
+
+    private X509ChainStatus[] BuildOnTrustedRoots(X509Certificate2 leaf, X509Chain? platformChain)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_options.TrustedRoots);
+        chain.ChainPolicy.RevocationMode = _options.RevocationMode;
+        chain.ChainPolicy.ApplicationPolicy.Add(s_serverAuthentication);
+        if (platformChain is not null)
+        {
+            // The intermediates the server sent.
+            chain.ChainPolicy.ExtraStore.AddRange(platformChain.ChainPolicy.ExtraStore);
+            foreach (var element in platformChain.ChainElements.Skip(1))
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        chain.Build(leaf);
+        return chain.ChainStatus;
+    }
+
+    private bool IsExcusedRevocation(X509ChainStatus status)
+        => _options.Revocation == RevocationCheck.SoftFail
+           && status.Status is X509ChainStatusFlags.RevocationStatusUnknown or X509ChainStatusFlags.OfflineRevocation;
+
+    private bool Reject(IEnumerable<string> problems, X509Certificate? certificate, string? hint)
+    {
+        var facts = certificate is null ? "" : " Certificate: " + CertificateFacts.Summary(certificate) + ".";
+        Rejection = $"the certificate of \"{_host}\" was rejected: {string.Join("; ", problems)}.{facts}{(hint is null ? "" : " " + hint)}";
+        return false;
+    }
 }

@@ -56,7 +56,7 @@ public sealed class FakePop3Server : IDisposable
             ConnectTimeout = Timeouts.Wait,
         };
         options.Tls.HandshakeTimeout = Timeouts.Wait;
-        options.Tls.CertificateValidation = TestCertificates.Trust(TestCertificates.Localhost);
+        options.Tls.TrustedRoots.Add(TestCertificates.Localhost);
         configure?.Invoke(options);
         return options;
     }
