@@ -90,6 +90,22 @@ public class DovecotPop3Tests
     }
 
     [Test]
+    public void An_untrusted_ca_and_a_wrong_name_are_named_in_the_error([Values(TlsMode.ImplicitTls, TlsMode.StartTlsRequired)] TlsMode mode)
+    {
+        using (var client = new Pop3Client(DovecotEnvironment.Options(mode, o => o.Tls = new NetComm.Transport.TlsClientOptions())))
+        {
+            var error = Assert.Throws<MailSecurityException>(() => client.Connect());
+            Assert.That(error!.Message, Does.Contain("chain is not trusted").And.Contain("issuer \"CN=NetComm Interop Test CA, O=NetComm\"").And.Contain("TrustedRoots"));
+        }
+
+        using (var client = new Pop3Client(DovecotEnvironment.Options(mode, o => o.Tls.TargetHost = "wrong.example.test")))
+        {
+            var error = Assert.Throws<MailSecurityException>(() => client.Connect());
+            Assert.That(error!.Message, Does.Contain("not issued for \"wrong.example.test\"").And.Not.Contain("chain is not trusted"));
+        }
+    }
+
+    [Test]
     public async Task Streamed_retrieval_hands_each_message_over_in_order([Values] bool pipelining)
     {
         var manifest = DovecotEnvironment.Manifest("alice");

@@ -3,6 +3,7 @@ using System.Text;
 using MimeKit;
 using NetComm.Mail;
 using NetComm.Smtp;
+using NetComm.Transport;
 
 namespace NetComm.InteropTests.Smtp;
 
@@ -83,6 +84,26 @@ public class PostfixInteropTests : SmtpInteropBase
         var result = await client.SendAsync(TutorialMessage($"alice@{Domain}"));
         Assert.That(result.UsedTls, Is.True);
         await client.DisconnectAsync();
+    }
+
+    [Test]
+    public void An_untrusted_ca_and_a_wrong_name_are_named_in_the_error([Values] bool implicitTls)
+    {
+        var untrusted = Options(implicitTls ? "SMTPS" : "SMTP_SUBMISSION", implicitTls ? TlsMode.ImplicitTls : TlsMode.StartTlsRequired);
+        untrusted.Tls = new TlsClientOptions();
+        using (var client = new SmtpClient(untrusted))
+        {
+            var error = Assert.Throws<MailSecurityException>(() => client.Connect());
+            Assert.That(error!.Message, Does.Contain("chain is not trusted").And.Contain("issuer \"CN=NetComm Interop Test CA, O=NetComm\"").And.Contain("TrustedRoots"));
+        }
+
+        var misnamed = Options(implicitTls ? "SMTPS" : "SMTP_SUBMISSION", implicitTls ? TlsMode.ImplicitTls : TlsMode.StartTlsRequired);
+        misnamed.Tls.TargetHost = "wrong.example.test";
+        using (var client = new SmtpClient(misnamed))
+        {
+            var error = Assert.Throws<MailSecurityException>(() => client.Connect());
+            Assert.That(error!.Message, Does.Contain("not issued for \"wrong.example.test\"").And.Not.Contain("chain is not trusted"));
+        }
     }
 
     [Test]
