@@ -8,7 +8,8 @@ namespace NetComm.InteropTests.Support;
 
 /// <summary>
 /// Where build/interop.sh put the real servers: read from NETCOMM_INTEROP_* variables, or from
-/// artifacts/interop/interop.env. A missing server is a failure, not a skip: CI starts them.
+/// artifacts/interop/interop.env. Without them the tests are skipped, naming the command that starts the servers,
+/// so a plain <c>dotnet test NetComm.sln</c> passes on a fresh machine; .ci/run starts them and fails on any skip.
 /// </summary>
 public static class InteropEnvironment
 {
@@ -17,8 +18,12 @@ public static class InteropEnvironment
     public static string Get(string name)
     {
         var key = "NETCOMM_INTEROP_" + name;
-        return s_values.Value.TryGetValue(key, out var value) ? value
-            : throw new AssertionException($"{key} is not set: start the servers with 'bash build/interop.sh start' (CI does).");
+        if (!s_values.Value.TryGetValue(key, out var value))
+        {
+            Assert.Ignore($"{key} is not set: start the real servers with 'bash build/interop.sh start' (.ci/run does), then run 'bash build/interop-test.sh'.");
+        }
+
+        return value!;
     }
 
     public static int Port(string name) => int.Parse(Get(name + "_PORT"), CultureInfo.InvariantCulture);

@@ -56,7 +56,19 @@ public sealed class PythonProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static PythonProcess Start(string script, params string[] arguments) => new(script, arguments);
+    public static PythonProcess Start(string script, params string[] arguments)
+    {
+        if (!IsInstalled)
+        {
+            Assert.Ignore("python3 is not installed: 'bash build/interop.sh start' installs it (.ci/run does).");
+        }
+
+        return new(script, arguments);
+    }
+
+    private static bool IsInstalled => (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Any(directory => File.Exists(Path.Combine(directory, "python3")));
 
     public string Output
     {
