@@ -36,8 +36,16 @@ public sealed class Pop3Capabilities
     /// <summary>No CAPA reply (an RFC 1939-only server); USER/PASS is assumed.</summary>
     internal static Pop3Capabilities None(bool apop) => new([], capaSupported: false, apop);
 
-    /// <summary>Capabilities from the CAPA lines.</summary>
-    internal static Pop3Capabilities Parse(IReadOnlyList<string> lines, bool apop) => new(lines, capaSupported: true, apop);
+    /// <summary>
+    /// Capabilities as a server's CAPA reply would give them (public so that tests can fake a client's answer).
+    /// </summary>
+    /// <param name="lines">The CAPA lines without the status line and the final dot, such as <c>"SASL PLAIN"</c>.</param>
+    /// <param name="apop">Whether the greeting offered APOP (carried a timestamp).</param>
+    public static Pop3Capabilities Parse(IReadOnlyList<string> lines, bool apop = false)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return new(lines, capaSupported: true, apop);
+    }
 
     /// <summary>The CAPA lines as the server sent them.</summary>
     public IReadOnlyList<string> Lines { get; }

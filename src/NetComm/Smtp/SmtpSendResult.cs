@@ -16,8 +16,17 @@ public sealed record SmtpRecipientResult(string Address, SmtpReply Reply)
 /// <summary>The outcome of sending one message.</summary>
 public sealed class SmtpSendResult
 {
-    internal SmtpSendResult(IReadOnlyList<SmtpRecipientResult> recipients, SmtpReply finalReply, bool usedTls, bool usedPipelining, bool usedChunking, long bytesSent)
+    /// <summary>Creates a result (public so that tests can fake a client's answer, as docs/testing.md shows).</summary>
+    /// <param name="recipients">Every recipient with the server's answer.</param>
+    /// <param name="finalReply">The reply after the content; its queue id, if any, becomes <see cref="QueueId"/>.</param>
+    /// <param name="usedTls">Whether the message went over TLS.</param>
+    /// <param name="usedPipelining">Whether commands were pipelined.</param>
+    /// <param name="usedChunking">Whether the content went with BDAT.</param>
+    /// <param name="bytesSent">Content bytes written.</param>
+    public SmtpSendResult(IReadOnlyList<SmtpRecipientResult> recipients, SmtpReply finalReply, bool usedTls, bool usedPipelining, bool usedChunking, long bytesSent)
     {
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(finalReply);
         Recipients = recipients;
         FinalReply = finalReply;
         QueueId = SmtpQueueId.Parse(finalReply);

@@ -411,6 +411,12 @@ public class DocSnippetTests
     }
 
     [Test]
+    public Task Testing_page_netcomm_clients_send_and_read_back_through_the_test_server() => TestingNetCommSnippets.NetCommClients();
+
+    [Test]
+    public Task Testing_page_mocks_return_results_a_real_server_would_give() => Task.WhenAll(TestingNetCommSnippets.MockedSmtpClient(), TestingNetCommSnippets.MockedPop3Client());
+
+    [Test]
     public void Testing_page_fault_recipes_can_all_be_added_and_cleared()
     {
         using var server = TestMailServer.Launch();
