@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 using Microsoft.Extensions.Logging;
 using NetComm.Transport;
 
@@ -8,8 +9,11 @@ namespace NetComm.Mail;
 /// <summary>What SMTP and POP3 clients share: where to connect, how to secure it, how long to wait, where to log.</summary>
 public abstract class MailClientOptions
 {
-    /// <summary>The server's host name (also the name its certificate must carry).</summary>
-    public string Host { get; set; } = "localhost";
+    /// <summary>
+    /// The server's host name (also the name its certificate must carry, unless <see cref="TlsClientOptions.TargetHost"/>
+    /// says otherwise). Required: no server is assumed, and connecting without one fails before any network activity.
+    /// </summary>
+    public string Host { get; set; } = "";
 
     /// <summary>The server's port; 0 picks the protocol's default for <see cref="TlsMode"/>.</summary>
     public int Port { get; set; }
@@ -34,7 +38,14 @@ public abstract class MailClientOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Time allowed for each whole reply, greeting included: one deadline from the first read to the last line, so a
+    /// Time allowed for the server's greeting, the first reply. Short by default: a server that stays silent is most
+    /// often a port that expects TLS from the first byte (use <see cref="TlsMode.ImplicitTls"/>), and the error says
+    /// so within seconds instead of minutes. Raise it for a server that delays its greeting on purpose.
+    /// </summary>
+    public TimeSpan GreetingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Time allowed for each whole reply after the greeting: one deadline from the first read to the last line, so a
     /// server that sends a byte at a time cannot stretch a reply past it. A timeout closes the session.
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
@@ -68,6 +79,58 @@ public abstract class MailClientOptions
 
     /// <summary>The port used when <see cref="Port"/> is 0.</summary>
     internal abstract int DefaultPort(TlsMode mode);
+
+    /// <summary>
+    /// Refuses, before any network activity, options that cannot work: no host, a port out of range, a limit or
+    /// timeout that is not positive, or a TLS mode that contradicts the port. Options are plain settable objects
+    /// (bound from configuration, say), so this runs at connect time, with a message naming the setting.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The options cannot work; nothing was sent.</exception>
+    internal void EnsureUsable()
+    {
+        var name = GetType().Name;
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            throw Unusable($"{name}.Host is not set: name the server to connect to (no server is assumed).");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            throw Unusable($"{name}.Port {Port} is not a TCP port: use 1-65535, or 0 for the usual port of the TLS mode.");
+        }
+
+        if (Tls is null)
+        {
+            throw Unusable($"{name}.Tls is null: leave the default (a new TlsClientOptions) when there is nothing to set.");
+        }
+
+        foreach (var (value, setting) in new[]
+        {
+            (ConnectTimeout, nameof(ConnectTimeout)), (GreetingTimeout, nameof(GreetingTimeout)), (CommandTimeout, nameof(CommandTimeout)),
+            (DataTimeout, nameof(DataTimeout)), (Tls.HandshakeTimeout, "Tls.HandshakeTimeout"),
+        })
+        {
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                throw Unusable($"{name}.{setting} is {value}: a timeout must be positive (or Timeout.InfiniteTimeSpan).");
+            }
+        }
+
+        foreach (var (value, setting) in new[] { (MaxLineLength, nameof(MaxLineLength)), (MaxReplyLines, nameof(MaxReplyLines)), (MaxReplyBytes, nameof(MaxReplyBytes)) })
+        {
+            if (value <= 0)
+            {
+                throw Unusable($"{name}.{setting} is {value}: a limit must be positive.");
+            }
+        }
+
+        if (TlsMode is (TlsMode.None or TlsMode.StartTlsRequired or TlsMode.StartTlsWhenAvailable) && Port == ImplicitTlsPort)
+        {
+            throw Unusable($"{name}.Port {Port} is the implicit-TLS port by convention, but TlsMode is {TlsMode}: use TlsMode.ImplicitTls (or TlsMode.Auto).");
+        }
+    }
+
+    private static InvalidOperationException Unusable(string message) => new(message + " Nothing was sent.");
 
     /// <summary>The port that is implicit TLS by convention for this protocol.</summary>
     internal abstract int ImplicitTlsPort { get; }

@@ -7,11 +7,24 @@ public sealed partial class MailCredentials
     /// <summary>
     /// Refuses, before a byte is sent, credentials that would break the framing of any login method: NUL separates
     /// PLAIN's fields and CR or LF would end a command line early and smuggle in another command. The same rule
-    /// for every field, every mechanism and both protocols.
+    /// for every field, every mechanism and both protocols. Also refuses credentials bound incompletely from configuration.
     /// </summary>
     internal static void EnsureSendable(MailCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
+        if (string.IsNullOrEmpty(credentials.UserName))
+        {
+            throw new ArgumentException("The credentials have no UserName; nothing was sent.", nameof(credentials));
+        }
+
+        if ((credentials.Password is null) == (credentials.AccessToken is null))
+        {
+            throw new ArgumentException(
+                credentials.Password is null
+                    ? "The credentials have neither a Password nor an AccessToken; nothing was sent."
+                    : "The credentials have both a Password and an AccessToken: set one, so the login method is not a guess; nothing was sent.",
+                nameof(credentials));
+        }
         foreach (var (value, field) in new[]
         {
             (credentials.UserName, nameof(UserName)),

@@ -108,11 +108,11 @@ public sealed partial class Pop3Client : IPop3Client
 
     /// <inheritdoc />
     public void Connect(CancellationToken cancellationToken = default)
-        => _gate.Run(Need.Closed, null, t => OpenAsync<SyncIo>(t), cancellationToken);
+        => _gate.Run(Need.Closed, _options.EnsureUsable, t => OpenAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task ConnectAsync(CancellationToken cancellationToken = default)
-        => _gate.RunAsync(Need.Closed, null, t => OpenAsync<AsyncIo>(t), cancellationToken);
+        => _gate.RunAsync(Need.Closed, _options.EnsureUsable, t => OpenAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)

@@ -69,11 +69,11 @@ public sealed class SmtpClient : ISmtpClient
 
     /// <inheritdoc />
     public void Connect(CancellationToken cancellationToken = default)
-        => Gate.Run(Need.Closed, null, t => _engine.ConnectAsync<SyncIo>(t), cancellationToken);
+        => Gate.Run(Need.Closed, _options.EnsureUsable, t => _engine.ConnectAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public Task ConnectAsync(CancellationToken cancellationToken = default)
-        => Gate.RunAsync(Need.Closed, null, t => _engine.ConnectAsync<AsyncIo>(t), cancellationToken);
+        => Gate.RunAsync(Need.Closed, _options.EnsureUsable, t => _engine.ConnectAsync<AsyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)

@@ -109,6 +109,7 @@ public abstract class SessionProtocol
             LocalDomain = "client.example.test",
             AllowPlaintextAuthentication = true,
             CommandTimeout = commandTimeout ?? Timeouts.Wait,
+            GreetingTimeout = commandTimeout ?? Timeouts.Wait,
             ConnectTimeout = Timeouts.Wait,
             Tls = new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost } },
         };
@@ -167,6 +168,7 @@ public abstract class SessionProtocol
             TlsMode = mode,
             AllowPlaintextAuthentication = true,
             CommandTimeout = commandTimeout ?? Timeouts.Wait,
+            GreetingTimeout = commandTimeout ?? Timeouts.Wait,
             ConnectTimeout = Timeouts.Wait,
             Tls = new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost } },
         };

@@ -22,11 +22,13 @@ public class SessionRulesTests
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(1);
 
     [Test]
-    public async Task A_drip_fed_greeting_times_out_at_the_command_timeout([Values] Protocol protocol, [Values] IoMode mode)
+    public async Task A_drip_fed_greeting_times_out_at_the_greeting_timeout([Values] Protocol protocol, [Values] IoMode mode)
     {
         var p = SessionProtocol.For(protocol);
         using var server = Serve(c => Drip(c, p.GreetingLine + "\r\n", TimeSpan.FromMilliseconds(150)));
-        using var client = p.Create(p.Options(server, TlsMode.None, s_deadline));
+        var options = p.Options(server, TlsMode.None, TimeSpan.FromMinutes(5));
+        options.GreetingTimeout = s_deadline;
+        using var client = p.Create(options);
 
         var watch = Stopwatch.StartNew();
         var error = Assert.ThrowsAsync<TimeoutException>(() => client.Connect(mode));
@@ -71,6 +73,22 @@ public class SessionRulesTests
         var error = Assert.ThrowsAsync<TimeoutException>(() => client.Connect(mode));
 
         Assert.That(error!.Message, Does.Contain("0 bytes had arrived").And.Contain("slow").And.Contain("TlsMode.ImplicitTls"));
+    }
+
+    [Test]
+    public void Starttls_against_an_implicit_tls_port_fails_within_15_s_by_default([Values] Protocol protocol)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => c.UpgradeToTlsAsServer(new TlsServerOptions(TestCertificates.Localhost) { HandshakeTimeout = TimeSpan.FromMinutes(1) }));
+        var options = p.Options(server, TlsMode.StartTlsRequired, TimeSpan.FromMinutes(5));
+        options.GreetingTimeout = protocol == Protocol.Smtp ? new NetComm.Smtp.SmtpClientOptions().GreetingTimeout : new NetComm.Pop3.Pop3ClientOptions().GreetingTimeout;
+        using var client = p.Create(options);
+
+        var watch = Stopwatch.StartNew();
+        var error = Assert.ThrowsAsync<TimeoutException>(() => client.Connect(IoMode.Sync));
+
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)), "the default greeting timeout, not the 5 min command timeout");
+        Assert.That(error!.Message, Does.Contain("greeting").And.Contain("GreetingTimeout").And.Contain("TlsMode.ImplicitTls"));
     }
 
     [Test]
@@ -223,6 +241,65 @@ public class SessionRulesTests
         await client.Authenticate(mode, new MailCredentials("alice", "secret"));
         Assert.ThrowsAsync<InvalidOperationException>(() => client.Authenticate(mode, new MailCredentials("alice", "secret")), "already logged in");
         await client.Noop(mode);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
+    }
+
+    [Test]
+    public async Task Unusable_options_fail_before_any_network_activity_with_the_setting_named([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => p.ServeConnect(c));
+        var implicitPort = protocol == Protocol.Smtp ? 465 : 995;
+        var cases = new (Action<MailClientOptions> Spoil, string Says)[]
+        {
+            (o => o.Host = "", "Host is not set"),
+            (o => o.Port = 70_000, "Port 70000 is not a TCP port"),
+            (o => o.CommandTimeout = TimeSpan.Zero, "CommandTimeout is 00:00:00"),
+            (o => o.GreetingTimeout = TimeSpan.FromSeconds(-2), "GreetingTimeout"),
+            (o => o.MaxReplyLines = 0, "MaxReplyLines is 0"),
+            (o => o.Tls = null!, "Tls is null"),
+            (o => { o.Port = implicitPort; o.TlsMode = TlsMode.StartTlsRequired; }, $"Port {implicitPort} is the implicit-TLS port"),
+        };
+
+        foreach (var (spoil, says) in cases)
+        {
+            var options = p.Options(server, TlsMode.None);
+            spoil(options);
+            using var client = p.Create(options);
+            var error = Assert.ThrowsAsync<InvalidOperationException>(() => client.Connect(mode), says);
+            Assert.That(error!.Message, Does.Contain(options.GetType().Name).And.Contain(says).And.Contain("Nothing was sent"));
+            Assert.That(client.State, Is.EqualTo(MailSessionState.Disconnected));
+        }
+
+        Assert.That(server.Counters.Accepted, Is.Zero, "no connection was made");
+    }
+
+    [Test]
+    public async Task Credentials_bound_from_configuration_are_checked_when_used([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            p.ServeLogin(c);
+            Expect(c, "QUIT");
+        });
+        using var client = p.Create(p.Options(server, TlsMode.None));
+        await client.Connect(mode);
+
+        foreach (var (credentials, says) in new (MailCredentials, string)[]
+        {
+            (new MailCredentials { Password = "pa55word" }, "no UserName"),
+            (new MailCredentials { UserName = "alice" }, "neither a Password nor an AccessToken"),
+            (new MailCredentials { UserName = "alice", Password = "pa55word", AccessToken = "tok3n" }, "both a Password and an AccessToken"),
+        })
+        {
+            var error = Assert.ThrowsAsync<ArgumentException>(() => client.Authenticate(mode, credentials));
+            Assert.That(error!.Message, Does.Contain(says).And.Contain("nothing was sent"));
+            Assert.That(credentials.ToString(), Does.Not.Contain("pa55word").And.Not.Contain("tok3n"));
+        }
+
+        await client.Authenticate(mode, new MailCredentials { UserName = "alice", Password = "secret" });
         Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
     }
 

@@ -118,10 +118,10 @@ public class Pop3HostileServerTests
     }
 
     [Test]
-    public async Task A_server_that_never_greets_times_out_within_the_configured_timeout([Values] IoMode mode)
+    public async Task A_server_that_never_greets_times_out_within_the_greeting_timeout([Values] IoMode mode)
     {
         using var server = new FakePop3Server(s => s.Silent = true);
-        using var client = new Pop3Client(server.ClientOptions(TlsMode.StartTlsRequired, o => o.CommandTimeout = TimeSpan.FromMilliseconds(400)));
+        using var client = new Pop3Client(server.ClientOptions(TlsMode.StartTlsRequired, o => o.GreetingTimeout = TimeSpan.FromMilliseconds(400)));
         var clock = Stopwatch.StartNew();
 
         var error = Assert.ThrowsAsync<TimeoutException>(() => Io.Call(mode, () => client.Connect(), () => client.ConnectAsync()));

@@ -22,6 +22,7 @@ public class SmtpHostileServerTests
         TlsMode = mode,
         LocalDomain = "client.example.test",
         CommandTimeout = commandTimeout ?? Timeouts.Wait,
+        GreetingTimeout = commandTimeout ?? Timeouts.Wait,
         ConnectTimeout = Timeouts.Wait,
         Tls = new TlsClientOptions { TrustedRoots = { TestCertificates.Localhost } },
     };

@@ -319,7 +319,7 @@ internal sealed class MailConnection : IDisposable
         if (_replyTo == Greeting && !_tcp.IsTls && arrived == 0)
         {
             // Silence proves nothing: say both likely causes instead of guessing one.
-            message += $" Either the server is slow, or the port expects TLS from the first byte (implicit TLS, usually port {_options.ImplicitTlsPort}): then use TlsMode.ImplicitTls.";
+            message += $" Either the server is slow (raise GreetingTimeout), or the port expects TLS from the first byte (implicit TLS, usually port {_options.ImplicitTlsPort}): then use TlsMode.ImplicitTls.";
         }
 
         return new TimeoutException(message, inner);

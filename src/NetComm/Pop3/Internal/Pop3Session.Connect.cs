@@ -26,7 +26,7 @@ internal sealed partial class Pop3Session
         try
         {
             gate.MoveTo(connection.IsTls ? MailSessionState.Secured : MailSessionState.Connected);
-            connection.BeginReply(MailConnection.Greeting, options.CommandTimeout, ReplyBudget.StatusLine(options.MaxLineLength));
+            connection.BeginReply(MailConnection.Greeting, options.GreetingTimeout, ReplyBudget.StatusLine(options.MaxLineLength));
             var line = await connection.ReadLineAsync<TIo>(cancellationToken).ConfigureAwait(false);
             var greeting = Pop3Reply.Parse(line.Span, GreetingCommand);
             if (!greeting.IsOk)

@@ -143,7 +143,10 @@ internal sealed partial class SmtpEngine : IDisposable
     /// <summary>Reads the reply to <paramref name="replyTo"/> under the command timeout (the data timeout for the reply to a message).</summary>
     private ValueTask<SmtpReply> ReadReplyAsync<TIo>(string replyTo, CancellationToken cancellationToken, bool finalReply = false)
         where TIo : IIo
-        => SmtpReplyReader.ReadAsync<TIo>(Live, _options, replyTo, finalReply ? _options.DataTimeout : _options.CommandTimeout, cancellationToken);
+        => SmtpReplyReader.ReadAsync<TIo>(Live, _options, replyTo, ReplyTimeout(replyTo, finalReply), cancellationToken);
+
+    private TimeSpan ReplyTimeout(string replyTo, bool finalReply)
+        => replyTo == MailConnection.Greeting ? _options.GreetingTimeout : finalReply ? _options.DataTimeout : _options.CommandTimeout;
 
     private static void Expect(SmtpReply reply, int code, string command)
     {

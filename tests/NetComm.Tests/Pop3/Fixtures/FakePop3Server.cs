@@ -53,6 +53,7 @@ public sealed class FakePop3Server : IDisposable
             Port = Port,
             TlsMode = mode,
             CommandTimeout = Timeouts.Wait,
+            GreetingTimeout = Timeouts.Wait,
             ConnectTimeout = Timeouts.Wait,
         };
         options.Tls.HandshakeTimeout = Timeouts.Wait;
