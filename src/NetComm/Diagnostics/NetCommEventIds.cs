@@ -81,6 +81,12 @@ public static class NetCommEventIds
     /// <summary>An SMTP server's certificate was refused; the message names why, the subject, issuer, thumbprint and validity.</summary>
     public const int SmtpCertificateRejected = 2010;
 
+    /// <summary>One line of the SMTP transcript (Trace; only with <c>MailClientOptions.LogTranscript</c>), redacted as the <c>Transcript</c> writer's.</summary>
+    public const int SmtpTranscript = 2011;
+
+    /// <summary>An SMTP client could not connect: the host did not answer, refused, or the implicit TLS handshake failed.</summary>
+    public const int SmtpConnectFailed = 2012;
+
     /// <summary>A POP3 client connected and read the greeting and capabilities.</summary>
     public const int Pop3Connected = 3000;
 
@@ -125,4 +131,10 @@ public static class NetCommEventIds
 
     /// <summary>A POP3 server's certificate was refused; the message names why, the subject, issuer, thumbprint and validity.</summary>
     public const int Pop3CertificateRejected = 3013;
+
+    /// <summary>One line of the POP3 transcript (Trace; only with <c>MailClientOptions.LogTranscript</c>), redacted as the <c>Transcript</c> writer's.</summary>
+    public const int Pop3Transcript = 3014;
+
+    /// <summary>A POP3 client could not connect: the host did not answer, refused, or the implicit TLS handshake failed.</summary>
+    public const int Pop3ConnectFailed = 3015;
 }

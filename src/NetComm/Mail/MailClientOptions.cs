@@ -74,6 +74,12 @@ public abstract class MailClientOptions
     /// </summary>
     public TextWriter? Transcript { get; set; }
 
+    /// <summary>
+    /// Also sends the transcript to <see cref="Logger"/>, one Trace event per line (event ids 2011 and 3014), redacted
+    /// exactly as the <see cref="Transcript"/> writer's lines; either may be used without the other.
+    /// </summary>
+    public bool LogTranscript { get; set; }
+
     /// <summary>Also write message content to the transcript (off: content is summarised by its size).</summary>
     public bool TranscriptIncludesContent { get; set; }
 

@@ -621,7 +621,7 @@ public static class DocSnippets
         {
             Host = "smtp.example.com",
             Port = 587,
-            Logger = loggerFactory.CreateLogger<SmtpClient>(),   // events 2000-2010
+            Logger = loggerFactory.CreateLogger<SmtpClient>(),   // events 2000-2012
             Transcript = transcript,                             // C:/S: lines, secrets as ********
         };
         return options;

@@ -455,6 +455,78 @@ public class SessionRulesTests
     }
 
     [Test]
+    public void A_connect_that_fails_is_logged_by_both_clients_alike([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        MailClientOptions options;
+        using (var gone = Serve(c => { }))
+        {
+            options = p.Options(gone, TlsMode.None);
+        }
+
+        var closedPort = options.Port;
+        var log = new ListLogger();
+        options.Logger = log;
+        using var client = p.Create(options);
+
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => client.Connect(mode));
+
+        var logged = log.Events.Where(e => e.Id.Name == "ConnectFailed").ToList();
+        Assert.That(logged, Has.Count.EqualTo(1));
+        Assert.That(logged[0].Id.Id, Is.EqualTo(protocol == Protocol.Smtp ? NetCommEventIds.SmtpConnectFailed : NetCommEventIds.Pop3ConnectFailed));
+        Assert.That(logged[0].Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(logged[0].Message, Is.EqualTo($"{p.Name} could not connect to localhost:{closedPort}: {error!.Message}"));
+    }
+
+    [Test]
+    public void A_greeting_that_fails_is_logged_by_both_clients_alike([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => c.ReadLine());
+        var log = new ListLogger();
+        var options = p.Options(server, TlsMode.None, s_deadline);
+        options.Logger = log;
+        using var client = p.Create(options);
+
+        Assert.ThrowsAsync<TimeoutException>(() => client.Connect(mode));
+
+        var logged = log.Events.Where(e => e.Id.Name == "SessionFailed").ToList();
+        Assert.That(logged, Has.Count.EqualTo(1));
+        Assert.That(logged[0].Id.Id, Is.EqualTo(protocol == Protocol.Smtp ? NetCommEventIds.SmtpSessionFailed : NetCommEventIds.Pop3ConnectionFailed));
+        Assert.That(logged[0].Message, Does.Contain("greeting"));
+    }
+
+    [Test]
+    public async Task The_transcript_can_go_to_the_logger_line_for_line_as_redacted_as_the_writer([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "PLAIN");
+            p.ServeLogin(c);
+            Expect(c, "QUIT");
+        });
+        var log = new ListLogger();
+        var writer = new StringWriter();
+        var options = p.Options(server, TlsMode.None);
+        options.Logger = log;
+        options.LogTranscript = true;
+        options.Transcript = writer;
+        using var client = p.Create(options);
+
+        await client.Connect(mode);
+        await client.Authenticate(mode, new MailCredentials("alice", "s3cr3t-pa55"));
+
+        var logged = log.Events.Where(e => e.Id.Name == "Transcript").ToList();
+        var written = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(logged.Select(e => e.Message), Is.EqualTo(written.Select(line => $"{p.Name} {line}")));
+        Assert.That(logged.Select(e => e.Level), Is.All.EqualTo(LogLevel.Trace));
+        Assert.That(logged[0].Id.Id, Is.EqualTo(protocol == Protocol.Smtp ? NetCommEventIds.SmtpTranscript : NetCommEventIds.Pop3Transcript));
+        Assert.That(logged.Select(e => e.Message), Has.Some.Contains("C: AUTH PLAIN"));
+        Assert.That(string.Join("\n", log.Events.Select(e => e.Message)), Does.Not.Contain("s3cr3t-pa55").And.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0s3cr3t-pa55"))));
+    }
+
+    [Test]
     public async Task The_certificate_is_checked_against_the_tls_target_host_and_pins_never_excuse_a_wrong_name([Values] Protocol protocol, [Values] IoMode mode)
     {
         var p = SessionProtocol.For(protocol);

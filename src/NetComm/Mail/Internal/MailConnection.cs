@@ -35,7 +35,7 @@ internal sealed class MailConnection : IDisposable
         _options = options;
         Protocol = protocol;
         _tcp = tcp;
-        Transcript = new Transcript(options.Transcript, options.TranscriptIncludesContent);
+        Transcript = new Transcript(options.Transcript, options.TranscriptIncludesContent, options.LogTranscript ? options.Logger : null, protocol);
     }
 
     public MailProtocol Protocol { get; }
@@ -76,24 +76,27 @@ internal sealed class MailConnection : IDisposable
             connection.Transcript.Note($"connected to {options.Host}:{options.EffectivePort} ({tcp.RemoteEndPoint}){(tcp.IsTls ? $", {tcp.TlsProtocol} {tcp.TlsCipherSuite}" : "")}");
             return connection;
         }
-        catch (TlsUpgradeException e) when (e.PeerPlaintext is not null)
+        catch (Exception e) when (e is TransportException or TimeoutException)
         {
-            // Bytes prove it: the server greeted in plaintext where a TLS handshake belonged.
-            throw new TlsModeMismatchException(
-                $"{options.Host}:{options.EffectivePort} answered the TLS handshake with a plaintext greeting (\"{e.PeerPlaintext}\"): " +
-                $"this port speaks {protocol.StartTlsVerb}, not implicit TLS. Use TlsMode.StartTlsRequired (usual port {options.DefaultPort(TlsMode.StartTlsRequired)}).",
-                TlsMode.StartTlsRequired,
-                e);
-        }
-        catch (TlsUpgradeException e)
-        {
-            throw TlsFailed(e, options, protocol);
-        }
-        catch (TransportException e)
-        {
-            throw new MailProtocolException($"Could not connect to {protocol} server {options.Host}:{options.EffectivePort}: {e.Message}", e);
+            var failure = ConnectFailed(e, options, protocol);
+            protocol.LogConnectFailed(options.Logger ?? NullLogger.Instance, options.Host, options.EffectivePort, failure);
+            throw failure;
         }
     }
+
+    /// <summary>What a failed connect means to the caller; both clients log it alike (ConnectFailed).</summary>
+    private static Exception ConnectFailed(Exception error, MailClientOptions options, MailProtocol protocol) => error switch
+    {
+        // Bytes prove it: the server greeted in plaintext where a TLS handshake belonged.
+        TlsUpgradeException { PeerPlaintext: { } plaintext } => new TlsModeMismatchException(
+            $"{options.Host}:{options.EffectivePort} answered the TLS handshake with a plaintext greeting (\"{plaintext}\"): " +
+            $"this port speaks {protocol.StartTlsVerb}, not implicit TLS. Use TlsMode.StartTlsRequired (usual port {options.DefaultPort(TlsMode.StartTlsRequired)}).",
+            TlsMode.StartTlsRequired,
+            error),
+        TlsUpgradeException upgrade => TlsFailed(upgrade, options, protocol),
+        TransportException => new MailProtocolException($"Could not connect to {protocol} server {options.Host}:{options.EffectivePort}: {error.Message}", error),
+        _ => error,
+    };
 
     /// <summary>
     /// Starts one reply: every read until <see cref="EndReply"/> shares one deadline of <paramref name="timeout"/>

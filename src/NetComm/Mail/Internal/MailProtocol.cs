@@ -14,13 +14,13 @@ internal sealed class MailProtocol
         "SMTP", "STARTTLS",
         NetCommEventIds.SmtpConnected, NetCommEventIds.SmtpTlsStarted, NetCommEventIds.SmtpTlsNotAvailable,
         NetCommEventIds.SmtpAuthenticated, NetCommEventIds.SmtpAuthenticationFailed, NetCommEventIds.SmtpSessionFailed,
-        NetCommEventIds.SmtpDisconnected, NetCommEventIds.SmtpCertificateRejected);
+        NetCommEventIds.SmtpDisconnected, NetCommEventIds.SmtpCertificateRejected, NetCommEventIds.SmtpTranscript, NetCommEventIds.SmtpConnectFailed);
 
     public static readonly MailProtocol Pop3 = new(
         "POP3", "STLS",
         NetCommEventIds.Pop3Connected, NetCommEventIds.Pop3TlsStarted, NetCommEventIds.Pop3ContinuingWithoutTls,
         NetCommEventIds.Pop3Authenticated, NetCommEventIds.Pop3AuthenticationFailed, NetCommEventIds.Pop3ConnectionFailed,
-        NetCommEventIds.Pop3Disconnected, NetCommEventIds.Pop3CertificateRejected);
+        NetCommEventIds.Pop3Disconnected, NetCommEventIds.Pop3CertificateRejected, NetCommEventIds.Pop3Transcript, NetCommEventIds.Pop3ConnectFailed);
 
     private readonly Action<ILogger, string, string, int, string, Exception?> _connected;
     private readonly Action<ILogger, string, string, int, string, Exception?> _tlsStarted;
@@ -30,8 +30,10 @@ internal sealed class MailProtocol
     private readonly Action<ILogger, string, string, int, string, string, Exception?> _sessionFailed;
     private readonly Action<ILogger, string, string, int, Exception?> _disconnected;
     private readonly Action<ILogger, string, string, int, string, Exception?> _certificateRejected;
+    private readonly Action<ILogger, string, string, Exception?> _transcript;
+    private readonly Action<ILogger, string, string, int, string, Exception?> _connectFailed;
 
-    private MailProtocol(string name, string startTlsVerb, int connected, int tlsStarted, int withoutTls, int authenticated, int authenticationFailed, int failed, int disconnected, int certificateRejected)
+    private MailProtocol(string name, string startTlsVerb, int connected, int tlsStarted, int withoutTls, int authenticated, int authenticationFailed, int failed, int disconnected, int certificateRejected, int transcript, int connectFailed)
     {
         Name = name;
         StartTlsVerb = startTlsVerb;
@@ -43,6 +45,8 @@ internal sealed class MailProtocol
         _sessionFailed = LoggerMessage.Define<string, string, int, string, string>(LogLevel.Warning, new EventId(failed, "SessionFailed"), "{Protocol} session with {Host}:{Port} broke and its connection was closed{Consequence}: {Reason}");
         _disconnected = LoggerMessage.Define<string, string, int>(LogLevel.Debug, new EventId(disconnected, "Disconnected"), "{Protocol} disconnected from {Host}:{Port}");
         _certificateRejected = LoggerMessage.Define<string, string, int, string>(LogLevel.Error, new EventId(certificateRejected, "CertificateRejected"), "{Protocol} server {Host}:{Port}: {Rejection}");
+        _transcript = LoggerMessage.Define<string, string>(LogLevel.Trace, new EventId(transcript, "Transcript"), "{Protocol} {Line}");
+        _connectFailed = LoggerMessage.Define<string, string, int, string>(LogLevel.Warning, new EventId(connectFailed, "ConnectFailed"), "{Protocol} could not connect to {Host}:{Port}: {Reason}");
     }
 
     /// <summary>"SMTP" or "POP3", as messages show it.</summary>
@@ -67,6 +71,10 @@ internal sealed class MailProtocol
     public void LogDisconnected(ILogger logger, string host, int port) => _disconnected(logger, Name, host, port, null);
 
     public void LogCertificateRejected(ILogger logger, string host, int port, string rejection) => _certificateRejected(logger, Name, host, port, rejection, null);
+
+    public void LogTranscript(ILogger logger, string line) => _transcript(logger, Name, line, null);
+
+    public void LogConnectFailed(ILogger logger, string host, int port, Exception error) => _connectFailed(logger, Name, host, port, error.Message, error);
 
     public override string ToString() => Name;
 }

@@ -40,8 +40,14 @@ internal sealed partial class Pop3Session
             scope.Succeed();
             return session;
         }
-        catch
+        catch (Exception e)
         {
+            // As SMTP's engine does when its session breaks: the one log line of a failure after the connection was made.
+            if (e is not OperationCanceledException)
+            {
+                MailProtocol.Pop3.LogSessionFailed(logger, options.Host, options.EffectivePort, e);
+            }
+
             connection.Dispose();
             gate.MoveTo(MailSessionState.Broken);
             throw;
