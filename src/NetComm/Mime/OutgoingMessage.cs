@@ -24,7 +24,7 @@ internal abstract class OutgoingMessage : IDisposable
     /// A MIME message that cannot go as built (a line over 998 octets, NUL, 8-bit content unlabelled or for a server
     /// without 8BITMIME) is fitted first; raw content is never changed.
     /// </summary>
-    public abstract MessageInspection? Inspect(bool international, bool eightBitAllowed);
+    public abstract MessageInspection? Inspect(bool international, bool eightBitAllowed, CancellationToken cancellationToken);
 
     public abstract ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
         where TIo : IIo;
@@ -44,14 +44,14 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     private MessageInspection? _inspection;
     private List<(MimePart Part, ContentEncoding Encoding)>? _originalEncodings;
 
-    public override MessageInspection Inspect(bool international, bool eightBitAllowed)
+    public override MessageInspection Inspect(bool international, bool eightBitAllowed, CancellationToken cancellationToken)
     {
-        var inspection = InspectAsBuilt(international);
+        var inspection = InspectAsBuilt(international, cancellationToken);
         if (_originalEncodings is null && NeedsFitting(inspection, eightBitAllowed))
         {
             _originalEncodings = LeafParts(message).Select(p => (p, p.ContentTransferEncoding)).ToList();
             message.Prepare(eightBitAllowed ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit, 998);
-            inspection = InspectAsBuilt(international);
+            inspection = InspectAsBuilt(international, cancellationToken);
         }
 
         return inspection;
@@ -86,11 +86,11 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         }
     }
 
-    private MessageInspection InspectAsBuilt(bool international)
+    private MessageInspection InspectAsBuilt(bool international, CancellationToken cancellationToken)
     {
         _inspection?.Dispose();
         _inspection = new MessageInspection(SingleSerializationLimit);
-        message.WriteTo(Options(international), _inspection);
+        message.WriteTo(Options(international), _inspection, cancellationToken);
         return _inspection;
     }
 
@@ -140,7 +140,7 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
 /// <summary>The caller's bytes, sent unchanged apart from transport framing (pre-signed DKIM mail).</summary>
 internal sealed class RawOutgoingMessage(Stream source) : OutgoingMessage
 {
-    public override MessageInspection? Inspect(bool international, bool eightBitAllowed)
+    public override MessageInspection? Inspect(bool international, bool eightBitAllowed, CancellationToken cancellationToken)
     {
         if (!source.CanSeek)
         {
@@ -149,7 +149,21 @@ internal sealed class RawOutgoingMessage(Stream source) : OutgoingMessage
 
         var start = source.Position;
         var inspection = new MessageInspection();
-        source.CopyTo(inspection);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int n;
+            while ((n = source.Read(buffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                inspection.Write(buffer, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         source.Position = start;
         return inspection;
     }

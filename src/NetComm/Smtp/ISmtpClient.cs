@@ -57,6 +57,15 @@ public interface ISmtpClient : IDisposable, IAsyncDisposable
     /// <summary>Asynchronous <see cref="Send(MimeMessage, CancellationToken)"/>.</summary>
     Task<SmtpSendResult> SendAsync(MimeMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="Send(MimeMessage, CancellationToken)"/>, reporting progress: a first report at once (0 bytes, size not yet
+    /// known), then the bytes of content written against the measured size.
+    /// </summary>
+    SmtpSendResult Send(MimeMessage message, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Asynchronous <see cref="Send(MimeMessage, IProgress{TransferProgress}?, CancellationToken)"/>.</summary>
+    Task<SmtpSendResult> SendAsync(MimeMessage message, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default);
+
     /// <summary>Sends a message with an explicit envelope (DSN, REQUIRETLS), reporting progress.</summary>
     SmtpSendResult Send(MimeMessage message, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default);
 

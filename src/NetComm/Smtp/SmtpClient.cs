@@ -92,6 +92,14 @@ public sealed class SmtpClient : ISmtpClient
         => SendAsync(message, EnvelopeOf(message), null, cancellationToken);
 
     /// <inheritdoc />
+    public SmtpSendResult Send(MimeMessage message, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default)
+        => Send(message, EnvelopeOf(message), progress, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SmtpSendResult> SendAsync(MimeMessage message, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default)
+        => SendAsync(message, EnvelopeOf(message), progress, cancellationToken);
+
+    /// <inheritdoc />
     public SmtpSendResult Send(MimeMessage message, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
         => Gate.Run(Need.Open, () => CheckSend(message, envelope), t => _engine.SendAsync<SyncIo>(new MimeOutgoingMessage(message), envelope, progress, t), cancellationToken);
 

@@ -23,6 +23,7 @@ namespace NetComm.Mail.Internal;
 internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions options, Func<MailConnection?> connection, Action<Exception?> breakSession)
 {
     private int _busy;
+    private int _preparing;
     private int _state = (int)MailSessionState.Disconnected;
 
     public MailSessionState State => (MailSessionState)Volatile.Read(ref _state);
@@ -42,7 +43,7 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
         var wireBefore = connection()?.WireBytes ?? 0;
         try
         {
-            using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(() => breakSession(new OperationCanceledException(cancellationToken))) : default;
+            using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(() => CancelBlocking(cancellationToken)) : default;
             return operation(cancellationToken).Complete();
         }
         catch (Exception e)
@@ -54,6 +55,7 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
         }
         finally
         {
+            Volatile.Write(ref _preparing, 0);
             Exit();
         }
     }
@@ -91,6 +93,30 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
             await operation(t).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+
+    /// <summary>
+    /// Marks the start of work that touches no socket (measuring a message before its envelope goes out): a blocking
+    /// caller's cancellation then interrupts nothing and costs nothing; the work observes the token itself.
+    /// </summary>
+    public void BeginPreparation() => Interlocked.Exchange(ref _preparing, 1);
+
+    /// <summary>Ends <see cref="BeginPreparation"/>; a cancellation that came meanwhile is thrown here, before any I/O.</summary>
+    public void EndPreparation(CancellationToken cancellationToken)
+    {
+        // The exchange is a full fence: either the cancellation callback saw the preparation (and left the socket
+        // alone), and the check below sees the cancellation; or the callback runs after it and breaks the session.
+        Interlocked.Exchange(ref _preparing, 0);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>A blocking call can only be interrupted by closing its socket; during preparation there is none to interrupt.</summary>
+    private void CancelBlocking(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _preparing) == 0)
+        {
+            breakSession(new OperationCanceledException(cancellationToken));
+        }
+    }
 
     /// <summary>Takes the gate for a closing step that must not run beside another operation (dispose); false when busy.</summary>
     public bool TryEnter() => Interlocked.CompareExchange(ref _busy, 1, 0) == 0;

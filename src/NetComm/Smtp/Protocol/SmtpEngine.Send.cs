@@ -23,7 +23,20 @@ internal sealed partial class SmtpEngine
         _ = Live;
         using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
         using var owned = content;
-        var plan = Plan(content, envelope);
+
+        // Progress starts at once; measuring a large message takes a while, and a cancellation during it costs nothing.
+        progress?.Report(new TransferProgress(0, null));
+        TransferPlan plan;
+        Gate.BeginPreparation();
+        try
+        {
+            plan = Plan(content, envelope, cancellationToken);
+        }
+        finally
+        {
+            Gate.EndPreparation(cancellationToken);
+        }
+
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
 
@@ -133,7 +146,7 @@ internal sealed partial class SmtpEngine
     }
 
     /// <summary>Decides, before a byte is sent, how the message goes, and refuses what the server cannot take.</summary>
-    private TransferPlan Plan(OutgoingMessage content, SmtpEnvelope envelope)
+    private TransferPlan Plan(OutgoingMessage content, SmtpEnvelope envelope, CancellationToken cancellationToken)
     {
         var caps = Capabilities;
         var smtpUtf8 = SmtpCommands.NeedsSmtpUtf8(envelope);
@@ -142,7 +155,7 @@ internal sealed partial class SmtpEngine
             throw Refuse(SmtpErrorCode.ExtensionRequired, "The envelope has non-ASCII mailbox names, which need SMTPUTF8, and the server does not offer it.");
         }
 
-        var inspection = content.Inspect(smtpUtf8, caps.Supports(SmtpExtensions.EightBitMime));
+        var inspection = content.Inspect(smtpUtf8, caps.Supports(SmtpExtensions.EightBitMime), cancellationToken);
         var chunking = caps.Supports(SmtpExtensions.Chunking) && _options.UseChunking;
         string? body = null;
         if (inspection is { NeedsBinary: true })
