@@ -102,6 +102,19 @@ public class DocSnippetTests
     }
 
     [Test]
+    public void Readme_mail_examples_run_as_they_are()
+    {
+        var sent = Capture(() => ReadmeMailSnippets.SendAsync().GetAwaiter().GetResult());
+        Assert.That(sent, Does.Contain("C: STARTTLS").And.Contain("C: AUTH ").And.Contain("queued as "));
+        Assert.That(sent, Does.Not.Contain("secret"), "the transcript redacts the password");
+
+        var received = Capture(() => ReadmeMailSnippets.ReceiveAsync().GetAwaiter().GetResult());
+        Assert.That(received, Does.Contain("hello"));
+
+        Assert.That(ReadmeMailSnippets.TestAsync().GetAwaiter().GetResult(), Is.EqualTo("Welcome"));
+    }
+
+    [Test]
     public void Getting_started_tcp_server_and_client()
     {
         var output = Capture(DocSnippets.GettingStartedTcp);
