@@ -80,6 +80,11 @@ internal sealed class MailConnection : IDisposable
         {
             var failure = ConnectFailed(e, options, protocol);
             protocol.LogConnectFailed(options.Logger ?? NullLogger.Instance, options.Host, options.EffectivePort, failure);
+            if (ReferenceEquals(failure, e))
+            {
+                throw;
+            }
+
             throw failure;
         }
     }

@@ -100,14 +100,12 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
     /// </summary>
     public void BeginPreparation() => Interlocked.Exchange(ref _preparing, 1);
 
-    /// <summary>Ends <see cref="BeginPreparation"/>; a cancellation that came meanwhile is thrown here, before any I/O.</summary>
-    public void EndPreparation(CancellationToken cancellationToken)
-    {
-        // The exchange is a full fence: either the cancellation callback saw the preparation (and left the socket
-        // alone), and the check below sees the cancellation; or the callback runs after it and breaks the session.
-        Interlocked.Exchange(ref _preparing, 0);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
+    /// <summary>
+    /// Ends <see cref="BeginPreparation"/>. The caller checks its token right after, before any I/O: the exchange is a
+    /// full fence, so either the cancellation callback saw the preparation (and left the socket alone) and that check
+    /// sees the cancellation, or the callback runs after it and breaks the session.
+    /// </summary>
+    public void EndPreparation() => Interlocked.Exchange(ref _preparing, 0);
 
     /// <summary>A blocking call can only be interrupted by closing its socket; during preparation there is none to interrupt.</summary>
     private void CancelBlocking(CancellationToken cancellationToken)

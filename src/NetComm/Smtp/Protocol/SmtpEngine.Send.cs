@@ -34,8 +34,10 @@ internal sealed partial class SmtpEngine
         }
         finally
         {
-            Gate.EndPreparation(cancellationToken);
+            Gate.EndPreparation();
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
         commands.AddRange(plan.RcptTo);
