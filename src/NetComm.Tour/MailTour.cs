@@ -82,12 +82,13 @@ internal static class MailTour
 
     private static async Task ReceiveAsync(TourMailOptions mail, TestMailServer? server, MailCredentials credentials, TextWriter output, CancellationToken cancellationToken)
     {
-        output.WriteLine("-- POP3 --");
+        output.WriteLine("-- POP3 (transcript, secrets redacted) --");
         var options = new Pop3ClientOptions
         {
             Host = mail.Pop3Host ?? server!.Host,
             Port = mail.Pop3Host is null ? server!.Pop3Port : mail.Pop3Port,
             TlsMode = mail.Pop3Host is null ? TlsMode.StartTlsRequired : mail.Pop3Tls,
+            Transcript = output,
         };
         if (server is not null)
         {
@@ -102,7 +103,7 @@ internal static class MailTour
             var stat = await pop3.StatAsync(cancellationToken).ConfigureAwait(false);
             output.WriteLine($"Messages: {stat.Count}. Size: {stat.TotalSize}");
             var list = await pop3.ListAsync(cancellationToken).ConfigureAwait(false);
-            output.WriteLine($"list: [{string.Join(", ", list.Select(e => $"'{e.Number} {e.Size}'"))}]");
+            output.WriteLine($"list: {string.Join(", ", list.Select(e => $"{e.Number} {e.Size}"))}");
             if (stat.Count == 0)
             {
                 throw new InvalidOperationException("the mailbox is empty: the message sent over SMTP did not arrive.");
@@ -117,6 +118,7 @@ internal static class MailTour
             await pop3.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        output.WriteLine("-- POP3 again: is the mailbox empty now? --");
         await using var check = new Pop3Client(options);
         await check.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await check.AuthenticateAsync(credentials, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,10 @@ internal sealed class TourOptions
 {
     public const string Usage = """
         usage: NetComm.Tour [--steps tcp,udp,mail] [--timeout SECONDS] [server options]
+               NetComm.Tour serve [--port 6666]
+               NetComm.Tour connect [--host localhost] [--port 6666] [--timeout SECONDS]
           With no arguments, walks every step against servers it starts on 127.0.0.1.
+          serve / connect: the tutorial's TCP and UDP servers / clients alone (see 'serve --help').
           --tcp-host H --tcp-port P      use a running greeting server instead of starting one
           --udp-host H --udp-port P      use a running UDP greeting server instead of starting one
           --smtp-host H --smtp-port P --smtp-tls MODE   send through a real SMTP server
@@ -35,7 +38,7 @@ internal sealed class TourOptions
 
     public TourMailOptions Mail { get; } = new();
 
-    public IReadOnlyList<string> Names { get; } = ["Michael", "Tracy", "Sarah"];
+    public IReadOnlyList<string> Names { get; } = TutorialTcp.Names;
 
     public bool Runs(string step) => Steps.Contains(step);
 

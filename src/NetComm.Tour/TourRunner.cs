@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace NetComm.Tour;
 
 /// <summary>Parses the command line and runs the tour's steps in the tutorial's order.</summary>
@@ -5,6 +7,11 @@ internal static class TourRunner
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
+        if (TutorialCommandOptions.IsCommand(args))
+        {
+            return await RunCommandAsync(args, output).ConfigureAwait(false);
+        }
+
         TourOptions options;
         try
         {
@@ -56,6 +63,53 @@ internal static class TourRunner
         {
             // One line, the reason first: a stack trace helps nobody running a tour.
             await output.WriteLineAsync($"Tour failed in step '{step}': {e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ")).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary><c>serve</c> (until Ctrl+C or SIGTERM) or <c>connect</c>.</summary>
+    private static async Task<int> RunCommandAsync(string[] args, TextWriter output)
+    {
+        TutorialCommandOptions options;
+        try
+        {
+            options = TutorialCommandOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await output.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await output.WriteLineAsync(TutorialCommandOptions.Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            await output.WriteLineAsync(TutorialCommandOptions.Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        try
+        {
+            if (options.Command == "serve")
+            {
+                using var stop = new CancellationTokenSource();
+                void Stop(PosixSignalContext context)
+                {
+                    context.Cancel = true;   // stop the servers ourselves, then exit 0
+                    stop.Cancel();
+                }
+
+                using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+                using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+                return await ServeCommand.RunAsync(options, output, stop.Token).ConfigureAwait(false);
+            }
+
+            using var timeout = new CancellationTokenSource(options.Timeout * 4);
+            return await ConnectCommand.RunAsync(options, output, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await output.WriteLineAsync($"{options.Command} failed: {e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ")).ConfigureAwait(false);
             return 1;
         }
     }

@@ -1,10 +1,12 @@
 using System.Net;
-using System.Text;
 using NetComm.Transport;
 
 namespace NetComm.Tour;
 
-/// <summary>The tutorial's UDP server (answers Hello, NAME.) and client.</summary>
+/// <summary>
+/// The tour's UDP step: the tutorial's server (<see cref="TutorialUdp.Answer"/>, answers Hello, NAME.) and its
+/// client (<see cref="TutorialUdp.ClientAsync"/>), every datagram printed on both sides.
+/// </summary>
 internal static class UdpTour
 {
     public static async Task RunAsync(TourOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -15,31 +17,19 @@ internal static class UdpTour
         if (options.UdpHost is null)
         {
             server = new UdpEndpoint();
-            loop = server.StartReceiveLoop(Answer(output));
+            loop = server.StartReceiveLoop(TutorialUdp.Answer(output, "Server"), TutorialUdp.RecvSize);
             target = server.LocalEndPoint;
             output.WriteLine($"Server: bind UDP on {target}...");
         }
         else
         {
-            var address = (await Dns.GetHostAddressesAsync(options.UdpHost, cancellationToken).ConfigureAwait(false))[0];
-            target = new IPEndPoint(address, options.UdpPort);
+            target = new IPEndPoint(await TutorialUdp.ResolveAsync(options.UdpHost, cancellationToken).ConfigureAwait(false), options.UdpPort);
         }
 
         try
         {
-            var any = target.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
-            await using var client = new UdpEndpoint(new UdpEndpointOptions
-            {
-                LocalEndPoint = new IPEndPoint(options.UdpHost is null ? any : target.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0),
-                ReceiveTimeout = TimeSpan.FromSeconds(5),
-            });
-            var buffer = new byte[1024];
-            foreach (var name in options.Names)
-            {
-                await client.SendToAsync(Encoding.UTF8.GetBytes(name), target, cancellationToken).ConfigureAwait(false);
-                var reply = await client.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-                output.WriteLine($"Client: {Encoding.UTF8.GetString(buffer, 0, reply.Length)}");
-            }
+            await using var client = TutorialUdp.ClientFor(target, TimeSpan.FromSeconds(5));
+            await TutorialUdp.ClientAsync(client, target, options.Names, output, "Client", cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -47,11 +37,4 @@ internal static class UdpTour
             server?.Dispose();
         }
     }
-
-    /// <summary>The tutorial's UDP server body: s.sendto(b'Hello, %s.' % data, addr).</summary>
-    public static UdpDatagramHandler Answer(TextWriter output) => (endpoint, datagram, remote, truncated) =>
-    {
-        output.WriteLine($"Server: received from {remote}.");
-        endpoint.SendTo(Encoding.UTF8.GetBytes($"Hello, {Encoding.UTF8.GetString(datagram)}."), remote);
-    };
 }

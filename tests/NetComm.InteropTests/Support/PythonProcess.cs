@@ -1,61 +1,16 @@
-using System.Diagnostics;
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace NetComm.InteropTests.Support;
 
-/// <summary>Runs one of the tutorial's Python scripts with python3, capturing its output, killed on dispose.</summary>
-public sealed class PythonProcess : IDisposable
+/// <summary>Runs one of the tutorial's Python scripts (tests/NetComm.InteropTests/python) with <c>python3 -u</c>.</summary>
+public sealed partial class PythonProcess : CapturedProcess
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly StringBuilder _errors = new();
-    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private PythonProcess(string script, IEnumerable<string> arguments)
+        : base("python3", new[] { "-u", Path.Combine(AppContext.BaseDirectory, "python", script) }.Concat(arguments))
     {
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-u");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "python", script));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(e.Data);
-            }
-
-            if (e.Data.StartsWith("PORT ", StringComparison.Ordinal) && int.TryParse(e.Data.AsSpan(5), out var port))
-            {
-                _port.TrySetResult(port);
-            }
-        };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_errors)
-            {
-                _errors.AppendLine(e.Data);
-            }
-        };
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
+    /// <summary>Starts <paramref name="script"/>; skips the test when python3 is not installed.</summary>
     public static PythonProcess Start(string script, params string[] arguments)
     {
         if (!IsInstalled)
@@ -70,56 +25,13 @@ public sealed class PythonProcess : IDisposable
         .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
         .Any(directory => File.Exists(Path.Combine(directory, "python3")));
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>
+    /// The port a server script printed on its "PORT n" line, or null when the script ended without one
+    /// (its bind failed: the port is taken).
+    /// </summary>
+    public async Task<int?> PortAsync(TimeSpan timeout)
+        => await WaitForLineAsync(PortLine(), timeout) is { } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    public string Errors
-    {
-        get
-        {
-            lock (_errors)
-            {
-                return _errors.ToString();
-            }
-        }
-    }
-
-    /// <summary>The port a server script printed on its first line.</summary>
-    public async Task<int> PortAsync(TimeSpan timeout)
-    {
-        try
-        {
-            return await _port.Task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new AssertionException($"The script printed no PORT line. stderr: {Errors}");
-        }
-    }
-
-    public async Task<int> ExitCodeAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process.Dispose();
-    }
+    [GeneratedRegex(@"^PORT (\d+)$")]
+    private static partial Regex PortLine();
 }
