@@ -244,7 +244,8 @@ public class PostfixErrorTableTests : SmtpInteropBase
     [Test]
     public async Task MailAuthenticationException_no_mechanism_fits_and_the_session_stays_usable_not_logged_in()
     {
-        await using var client = new SmtpClient(Bounded("SMTP_SUBMISSION", TlsMode.StartTlsRequired, o => o.AuthenticationMechanism = "GSSAPI"));
+        var options = Bounded("SMTP_SUBMISSION", TlsMode.StartTlsRequired, o => o.AuthenticationMechanism = "GSSAPI");
+        await using var client = new SmtpClient(options);
         await client.ConnectAsync();
 
         var error = Assert.ThrowsAsync<MailAuthenticationException>(() => client.AuthenticateAsync(Alice));
@@ -257,6 +258,10 @@ public class PostfixErrorTableTests : SmtpInteropBase
         await client.NoopAsync();
         var notLoggedIn = Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(TutorialMessage($"alice@{Domain}")));
         Assert.That(notLoggedIn!.StatusCode, Is.EqualTo(554), "submission still wants AUTH");
+
+        options.AuthenticationMechanism = null;
+        await client.AuthenticateAsync(Alice);
+        await AssertUsableAsync(client, MailSessionState.Authenticated);
     }
 
     [Test]
