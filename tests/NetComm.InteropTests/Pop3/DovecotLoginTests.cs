@@ -60,7 +60,12 @@ public class DovecotLoginTests
         Assert.That(error!.Mechanism, Is.EqualTo(mechanism));
         Assert.That(error.IsTransient, Is.False);
         Assert.That(((Pop3CommandException)error.InnerException!).ResponseCode, Is.EqualTo(Pop3ResponseCodes.Auth));
+        Assert.That(error.EndsSession, Is.False);
         Assert.That(client.IsConnected, Is.True);
+        Assert.That(client.IsAuthenticated, Is.False, "usable, not logged in");
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Secured));
+        await client.AuthenticateAsync(DovecotEnvironment.Credentials("bob"));
+        Assert.That((await client.StatAsync()).Count, Is.EqualTo(DovecotEnvironment.Manifest("bob").Count));
     }
 
     [Test]
@@ -73,6 +78,7 @@ public class DovecotLoginTests
 
         Assert.That(error!.MechanismsBeforeTls, Is.SupersetOf(new[] { "SCRAM-SHA-256", "APOP", "USER" }));
         Assert.That(client.IsAuthenticated, Is.False);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Connected), "usable, not logged in");
     }
 
     [Test]
@@ -83,6 +89,8 @@ public class DovecotLoginTests
         var error = Assert.Throws<TlsModeMismatchException>(() => client.Connect());
 
         Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.StartTlsRequired));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
     }
 
     [Test]
@@ -91,11 +99,13 @@ public class DovecotLoginTests
         using var client = new Pop3Client(DovecotEnvironment.Options(TlsMode.StartTlsRequired, o =>
         {
             o.Port = DovecotEnvironment.Pop3sPort;
-            o.CommandTimeout = TimeSpan.FromSeconds(1);
+            o.GreetingTimeout = TimeSpan.FromSeconds(1);
         }));
 
         var error = Assert.ThrowsAsync<TimeoutException>(() => client.ConnectAsync());
 
         Assert.That(error!.Message, Does.Contain("TlsMode.ImplicitTls"));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
     }
 }

@@ -96,6 +96,8 @@ public class DovecotPop3Tests
         {
             var error = Assert.Throws<MailSecurityException>(() => client.Connect());
             Assert.That(error!.Message, Does.Contain("chain is not trusted").And.Contain("issuer \"CN=NetComm Interop Test CA, O=NetComm\"").And.Contain("TrustedRoots"));
+            Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+            Assert.That(client.IsConnected, Is.False);
         }
 
         using (var client = new Pop3Client(DovecotEnvironment.Options(mode, o => o.Tls.TargetHost = "wrong.example.test")))

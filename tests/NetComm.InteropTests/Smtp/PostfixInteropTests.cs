@@ -70,7 +70,12 @@ public class PostfixInteropTests : SmtpInteropBase
         Assert.That(Regex.Count(transcript.ToString(), "C: AUTH "), Is.EqualTo(1), "no second attempt with the same password");
         Assert.That(error.MechanismsBeforeTls, Is.Empty, "Postfix offers AUTH only after TLS here");
         Assert.That(transcript.ToString(), Does.Not.Contain("wrong-password"));
+        Assert.That(error.IsTransient, Is.False);
+        Assert.That(error.EndsSession, Is.False);
+        Assert.That(client.IsAuthenticated, Is.False, "usable, not logged in");
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Secured));
         await client.AuthenticateAsync(Alice);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
     }
 
     [Test]
@@ -95,6 +100,8 @@ public class PostfixInteropTests : SmtpInteropBase
         {
             var error = Assert.Throws<MailSecurityException>(() => client.Connect());
             Assert.That(error!.Message, Does.Contain("chain is not trusted").And.Contain("issuer \"CN=NetComm Interop Test CA, O=NetComm\"").And.Contain("TrustedRoots"));
+            Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+            Assert.That(client.IsConnected, Is.False);
         }
 
         var misnamed = Options(implicitTls ? "SMTPS" : "SMTP_SUBMISSION", implicitTls ? TlsMode.ImplicitTls : TlsMode.StartTlsRequired);
@@ -114,16 +121,20 @@ public class PostfixInteropTests : SmtpInteropBase
         {
             var error = Assert.Throws<TlsModeMismatchException>(() => client.Connect());
             Assert.That(error!.SuggestedMode, Is.EqualTo(TlsMode.StartTlsRequired));
+            Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+            Assert.That(client.IsConnected, Is.False);
         }
 
         var startTlsOnImplicit = Options("SMTPS", TlsMode.StartTlsRequired);
-        startTlsOnImplicit.CommandTimeout = TimeSpan.FromSeconds(2);
+        startTlsOnImplicit.GreetingTimeout = TimeSpan.FromSeconds(2);
         using (var client = new SmtpClient(startTlsOnImplicit))
         {
             // An implicit-TLS port is silent until the client speaks: silence proves nothing, so it is a
             // timeout whose message names the likely cause, not a mode-mismatch verdict.
             var error = Assert.Throws<TimeoutException>(() => client.Connect());
             Assert.That(error!.Message, Does.Contain("greeting").And.Contain("TlsMode.ImplicitTls"));
+            Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+            Assert.That(client.IsConnected, Is.False);
         }
     }
 
@@ -135,6 +146,7 @@ public class PostfixInteropTests : SmtpInteropBase
         await client.ConnectAsync();
         Assert.That(client.IsTls, Is.False);
         Assert.ThrowsAsync<MailAuthenticationException>(() => client.AuthenticateAsync(Alice));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Connected), "usable, not logged in");
         var result = await client.SendAsync(TutorialMessage($"bob@{Domain}"));
         Assert.That(result.UsedTls, Is.False);
         await PostfixDeliveredAsync("bob", result.QueueId!);
@@ -206,6 +218,9 @@ public class PostfixInteropTests : SmtpInteropBase
         };
         var tooLarge = Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(huge));
         Assert.That(tooLarge!.ErrorCode, Is.EqualTo(SmtpErrorCode.MessageTooLarge));
+        Assert.That(tooLarge.Reply, Is.Null, "the client refused before sending");
+        Assert.That(tooLarge.IsTransient, Is.False);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
 
         var ok = await client.SendAsync(TutorialMessage($"alice@{Domain}"));
         Assert.That(ok.QueueId, Is.Not.Null);

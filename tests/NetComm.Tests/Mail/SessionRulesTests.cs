@@ -210,6 +210,35 @@ public class SessionRulesTests
     }
 
     [Test]
+    public async Task A_scram_server_that_reports_success_without_proving_itself_ends_the_session([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "SCRAM-SHA-256");
+            var auth = Expect(c, "AUTH SCRAM-SHA-256");
+            var clientFirst = Encoding.ASCII.GetString(Convert.FromBase64String(auth.Split(' ')[2]));
+            var nonce = clientFirst.Split(",r=")[1];
+            c.WriteLine(p.Challenge(Convert.ToBase64String(Encoding.ASCII.GetBytes($"r={nonce}server,s=QSXCR+Q6sek8bf92,i=4096"))));
+            c.ReadLine();
+            c.WriteLine(p.AuthAccepted); // success, without the server signature (v=) that proves it knows the password
+            Drain(c, [], p.OkLine);
+        });
+        var options = p.Options(server, TlsMode.None);
+        SetMechanism(options, "SCRAM-SHA-256");
+        using var client = p.Create(options);
+        await client.Connect(mode);
+
+        var error = Assert.ThrowsAsync<MailAuthenticationException>(() => client.Authenticate(mode, new MailCredentials("alice", "secret")));
+
+        Assert.That(error!.Mechanism, Is.EqualTo("SCRAM-SHA-256"));
+        Assert.That(error.EndsSession, Is.True);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(client.IsAuthenticated, Is.False);
+    }
+
+    [Test]
     public async Task Caller_mistakes_keep_the_session([Values] Protocol protocol, [Values] IoMode mode)
     {
         var p = SessionProtocol.For(protocol);

@@ -1,7 +1,9 @@
+using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Pop3;
 using NetComm.Tests.Pop3.Fixtures;
 using NetComm.Tests.Support;
+using NetComm.Transport;
 
 namespace NetComm.Tests.Pop3;
 
@@ -120,10 +122,25 @@ public class Pop3ProtocolErrorTests
     public async Task A_refused_greeting_is_reported_with_its_response_code([Values] IoMode mode)
     {
         var script = new Pop3Script().S("-ERR [SYS/TEMP] too busy, try later");
-        var error = Assert.ThrowsAsync<Pop3CommandException>(() => Io.Open(mode, new ScriptedPop3Stream(script, ChunkMode.Whole)));
+        using var client = new Pop3Client(Io.ScriptOptions());
+        var tcp = new TcpConnection(new ScriptedPop3Stream(script, ChunkMode.Whole));
+        var error = Assert.CatchAsync<Pop3CommandException>(async () =>
+        {
+            if (mode == IoMode.Sync)
+            {
+                client.ConnectAsync<SyncIo>(tcp, default).Complete();
+            }
+            else
+            {
+                await client.ConnectAsync<AsyncIo>(tcp, default);
+            }
+        });
 
         Assert.That(error!.ResponseCode, Is.EqualTo("SYS/TEMP"));
         Assert.That(error.IsTransient, Is.True);
+        Assert.That(error.EndsSession, Is.True);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
     }
 
     [Test]

@@ -332,6 +332,39 @@ public class SmtpClientScriptTests
     }
 
     [Test]
+    public void A_greeting_other_than_220_ends_the_session([Values] bool async)
+    {
+        var server = new ScriptedServerStream(ChunkMode.Whole).Server("554 5.3.2 No SMTP service here");
+        using var client = new SmtpClient(PlainOptions(), server);
+
+        var error = Assert.CatchAsync<SmtpCommandException>(() => ConnectAsync(client, async));
+
+        Assert.That(error!.ErrorCode, Is.EqualTo(SmtpErrorCode.ServiceNotAvailable));
+        Assert.That(error.StatusCode, Is.EqualTo(554));
+        Assert.That(error.IsTransient, Is.False);
+        Assert.That(error.EndsSession, Is.True);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test]
+    public void Ehlo_and_helo_both_refused_end_the_session([Values] bool async)
+    {
+        var server = new ScriptedServerStream(ChunkMode.Whole)
+            .Server("220 old.example.test SMTP").Client("EHLO client.example.test").Server("502 5.5.1 Command not implemented")
+            .Client("HELO client.example.test").Server("550 5.7.1 Go away");
+        using var client = new SmtpClient(PlainOptions(), server);
+
+        var error = Assert.CatchAsync<SmtpCommandException>(() => ConnectAsync(client, async));
+
+        Assert.That(error!.ErrorCode, Is.EqualTo(SmtpErrorCode.CommandRejected));
+        Assert.That(error.StatusCode, Is.EqualTo(550));
+        Assert.That(error.EndsSession, Is.True);
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test]
     public void Mismatched_codes_non_digit_codes_and_endless_replies_are_protocol_errors([Values] bool async)
     {
         foreach (var bad in new[] { "250-first\n251 second", "2x0 junk", "250*star", "hello" })
