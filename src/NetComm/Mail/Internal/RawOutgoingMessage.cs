@@ -28,12 +28,18 @@ internal sealed class RawOutgoingMessage(Stream source) : OutgoingMessage
                 inspection.Write(buffer, 0, n);
             }
         }
+        catch
+        {
+            inspection.Dispose();
+            throw;
+        }
         finally
         {
+            // A cancelled measurement keeps the session, so a retry must find the caller's stream where it was.
+            source.Position = start;
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        source.Position = start;
         return inspection;
     }
 
