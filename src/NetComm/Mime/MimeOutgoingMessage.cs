@@ -20,6 +20,10 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     // Messages up to this size are serialised once: the dry run's copy is what goes on the wire.
     private const int SingleSerializationLimit = 1024 * 1024;
 
+    // Built once: MimeKit only reads format options while writing, and a clone per message is garbage per send.
+    private static readonly FormatOptions s_ascii = Options(international: false);
+    private static readonly FormatOptions s_international = Options(international: true);
+
     private MessageInspection? _inspection;
     private List<(MimePart Part, ContentEncoding Encoding)>? _originalEncodings;
 
@@ -69,7 +73,7 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     {
         _inspection?.Dispose();
         _inspection = new MessageInspection(SingleSerializationLimit);
-        message.WriteTo(Options(international), _inspection, cancellationToken);
+        message.WriteTo(Format(international), _inspection, cancellationToken);
         return _inspection;
     }
 
@@ -81,11 +85,11 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         }
         else if (TIo.IsAsync)
         {
-            await message.WriteToAsync(Options(international), destination, cancellationToken).ConfigureAwait(false);
+            await message.WriteToAsync(Format(international), destination, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            message.WriteTo(Options(international), destination, cancellationToken);
+            message.WriteTo(Format(international), destination, cancellationToken);
         }
     }
 
@@ -103,6 +107,8 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         _originalEncodings = null;
         base.Dispose();
     }
+
+    private static FormatOptions Format(bool international) => international ? s_international : s_ascii;
 
     private static FormatOptions Options(bool international)
     {

@@ -43,7 +43,7 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
         var wireBefore = connection()?.WireBytes ?? 0;
         try
         {
-            using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(() => CancelBlocking(cancellationToken)) : default;
+            using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(static (gate, token) => ((MailSessionGate)gate!).CancelBlocking(token), this) : default;
             return operation(cancellationToken).Complete();
         }
         catch (Exception e)
