@@ -19,7 +19,7 @@ namespace NetComm.Benchmarks.Compare;
 /// (the submission port of build/interop.sh, recipients in its discard domain): STARTTLS + AUTH both ways.
 /// MailKit gets its best configuration (a NoDelay socket passed to Connect); its defaults are printed for reference.
 /// </summary>
-internal sealed class SmtpComparison : IComparisonSuite
+internal sealed partial class SmtpComparison : IComparisonSuite
 {
     public string Name => "smtp";
 
@@ -38,6 +38,7 @@ internal sealed class SmtpComparison : IComparisonSuite
         Run("smtp.alloc-per-msg", "B/msg", mailSettings, side => OneConnection(submission, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).BytesPerMessage);
         Run("smtp.one-connection-mailkit-defaults", "msg/s", settings with { Rounds = 1 }, side => OneConnection(submission, message, settings.Quick ? 20 : 100, side == Side.NetComm ? Client.NetComm : Client.MailKitDefaults).Rate);
         OneConnectionToSink(message, messages, mailSettings);
+        SessionsAgainstPython(target, message, sessions, mailSettings);
     }
 
     private static void Run(string name, string unit, CompareSettings settings, Func<Side, double> measure, bool warmUp = false)
@@ -140,7 +141,11 @@ internal sealed class SmtpComparison : IComparisonSuite
                 UseChunking = Environment.GetEnvironmentVariable("NETCOMM_BENCH_SMTP_CHUNKING") != "0",
                 AuthenticationMechanism = endpoint.Mechanism,
             };
-            if (target is not null)
+            if (target is not null && endpoint.TrustCaFile)
+            {
+                options.Tls.AddTrustedRootsFromPemFile(target.CaFile);
+            }
+            else if (target is not null)
             {
                 options.Tls.ReplaceCertificateValidation = (_, c, _, e) => target.Trusts(c, e);
             }
@@ -214,6 +219,9 @@ internal sealed class SmtpTarget
 
     public required X509Certificate2 Ca { get; init; }
 
+    /// <summary>The interop CA's PEM file, for peers that load it themselves.</summary>
+    public required string CaFile { get; init; }
+
     public static SmtpTarget FromEnvironment()
     {
         var values = InteropEnv.Load();
@@ -225,6 +233,7 @@ internal sealed class SmtpTarget
             Password = values["NETCOMM_INTEROP_ALICE_PASS"],
             DiscardDomain = values["NETCOMM_INTEROP_DISCARD_DOMAIN"],
             Ca = X509CertificateLoader.LoadCertificateFromFile(values["NETCOMM_INTEROP_CA_CERT"]),
+            CaFile = values["NETCOMM_INTEROP_CA_CERT"],
         };
     }
 
