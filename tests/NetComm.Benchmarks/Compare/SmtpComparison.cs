@@ -18,6 +18,8 @@ namespace NetComm.Benchmarks.Compare;
 /// <c>compare smtp</c>: NetComm's SmtpClient against MailKit's, alternating, on the same Postfix sink
 /// (the submission port of build/interop.sh, recipients in its discard domain): STARTTLS + AUTH both ways.
 /// MailKit gets its best configuration (a NoDelay socket passed to Connect); its defaults are printed for reference.
+/// Two more peers: Postfix's C smtp-sink as the server (<see cref="SmtpSink"/>), and Python's smtplib as the client
+/// (SmtpComparison.Python.cs).
 /// </summary>
 internal sealed partial class SmtpComparison : IComparisonSuite
 {
