@@ -29,7 +29,9 @@ REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 TPL=$SCRIPT_DIR/interop
 W_LINK=$REPO_ROOT/artifacts/interop
 PY=/usr/bin/python3          # Debian's python: python3-aiosmtpd is installed for it only
-PACKAGES=(dovecot-core dovecot-pop3d postfix python3-aiosmtpd openssl)
+# postfix also brings /usr/sbin/smtp-sink (the fast sink of `compare smtp`); python3 runs the benchmarks'
+# standard-library peers (smtplib, poplib, ssl) in tests/NetComm.Benchmarks/python/.
+PACKAGES=(dovecot-core dovecot-pop3d postfix python3 python3-aiosmtpd openssl)
 MAILBOXES=(alice bob big empty bench bench20m)
 declare -A PASSWORDS=([alice]=alice-pass-1 [bob]=bob-pass-2 [big]=big-pass-3 [empty]=empty-pass-4
                       [bench]=bench-pass-5 [bench20m]=bench20m-pass-6)

@@ -18,8 +18,10 @@ namespace NetComm.Benchmarks.Compare;
 /// <c>compare smtp</c>: NetComm's SmtpClient against MailKit's, alternating, on the same Postfix sink
 /// (the submission port of build/interop.sh, recipients in its discard domain): STARTTLS + AUTH both ways.
 /// MailKit gets its best configuration (a NoDelay socket passed to Connect); its defaults are printed for reference.
+/// Two more peers: Postfix's C smtp-sink as the server (<see cref="SmtpSink"/>), and Python's smtplib as the client
+/// (SmtpComparison.Python.cs).
 /// </summary>
-internal sealed class SmtpComparison : IComparisonSuite
+internal sealed partial class SmtpComparison : IComparisonSuite
 {
     public string Name => "smtp";
 
@@ -31,43 +33,51 @@ internal sealed class SmtpComparison : IComparisonSuite
         var rounds = Math.Min(settings.Rounds, settings.Quick ? 1 : 3);
         var mailSettings = settings with { Rounds = rounds };
         var message = target.Message();
+        var submission = SmtpEndpoint.Submission(target);
 
-        Run("smtp.one-connection", "msg/s", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).Rate);
-        Run("smtp.sessions", "sessions/s", mailSettings, side => Sessions(target, message, sessions, side == Side.NetComm ? Client.NetComm : Client.MailKitBest));
-        Run("smtp.alloc-per-msg", "B/msg", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).BytesPerMessage);
-        Run("smtp.one-connection-mailkit-defaults", "msg/s", settings with { Rounds = 1 }, side => OneConnection(target, message, settings.Quick ? 20 : 100, side == Side.NetComm ? Client.NetComm : Client.MailKitDefaults).Rate);
+        Run("smtp.one-connection", "msg/s", mailSettings, side => OneConnection(submission, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).Rate);
+        Run("smtp.sessions", "sessions/s", mailSettings, side => Sessions(submission, message, sessions, side == Side.NetComm ? Client.NetComm : Client.MailKitBest));
+        Run("smtp.alloc-per-msg", "B/msg", mailSettings, side => OneConnection(submission, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).BytesPerMessage);
+        Run("smtp.one-connection-mailkit-defaults", "msg/s", settings with { Rounds = 1 }, side => OneConnection(submission, message, settings.Quick ? 20 : 100, side == Side.NetComm ? Client.NetComm : Client.MailKitDefaults).Rate);
+        OneConnectionToSink(message, messages, mailSettings);
+        SessionsAgainstPython(target, message, sessions, mailSettings);
     }
 
-    private static void Run(string name, string unit, CompareSettings settings, Func<Side, double> measure)
+    private static void Run(string name, string unit, CompareSettings settings, Func<Side, double> measure, bool warmUp = false)
     {
-        if (!settings.Includes(name))
+        if (settings.Includes(name))
+        {
+            PeerRounds.Run(name, unit, "mailkit", settings.Rounds, netcomm => measure(netcomm ? Side.NetComm : Side.Baseline), warmUp);
+        }
+    }
+
+    /// <summary>
+    /// 1,000 messages on one connection to Postfix's C smtp-sink (plain text, no AUTH, PIPELINING, no CHUNKING):
+    /// a server that answers far faster than Postfix's queue, so the figure is the client's own speed. A round takes
+    /// well under a second, so one untimed round of each side first keeps the JIT out of the first one.
+    /// </summary>
+    private static void OneConnectionToSink(MimeMessage message, int count, CompareSettings settings)
+    {
+        if (!settings.Includes("smtp.one-connection-sink"))
         {
             return;
         }
 
+        var sink = new Lazy<SmtpSink>(SmtpSink.Start);
         try
         {
-            var ours = new List<double>();
-            var theirs = new List<double>();
-            for (var round = 0; round < settings.Rounds; round++)
-            {
-                ours.Add(measure(Side.NetComm));
-                theirs.Add(measure(Side.Baseline));
-                Measure.Trace($"{name} round {round + 1}: netcomm={ours[^1]:0} mailkit={theirs[^1]:0}");
-            }
-
-            Console.WriteLine(Format(name, unit, Measure.Median(ours), Measure.Median(theirs)));
+            Run("smtp.one-connection-sink", "msg/s", settings,
+                side => OneConnection(SmtpEndpoint.Plain(sink.Value.Host, sink.Value.Port), message, count, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).Rate,
+                warmUp: true);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        finally
         {
-            Console.Error.WriteLine($"{name} failed: {e}");
-            Console.WriteLine(Format(name, unit, 0, 0));
+            if (sink.IsValueCreated)
+            {
+                sink.Value.Dispose();
+            }
         }
     }
-
-    /// <summary><c>smtp.one-connection: netcomm=812 msg/s mailkit=640 msg/s ratio=1.27</c>.</summary>
-    internal static string Format(string name, string unit, double netcomm, double mailkit)
-        => string.Create(CultureInfo.InvariantCulture, $"{name}: netcomm={netcomm:0} {unit} mailkit={mailkit:0} {unit} ratio={(mailkit == 0 ? 0 : netcomm / mailkit):0.00}");
 
     private enum Client
     {
@@ -76,9 +86,9 @@ internal sealed class SmtpComparison : IComparisonSuite
         MailKitDefaults,
     }
 
-    private static (double Rate, double BytesPerMessage) OneConnection(SmtpTarget target, MimeMessage message, int count, Client client)
+    private static (double Rate, double BytesPerMessage) OneConnection(SmtpEndpoint endpoint, MimeMessage message, int count, Client client)
     {
-        using var sender = Open(target, client);
+        using var sender = Open(endpoint, client);
         sender.Send(message);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
@@ -93,12 +103,12 @@ internal sealed class SmtpComparison : IComparisonSuite
         return (count / seconds, (double)bytes / count);
     }
 
-    private static double Sessions(SmtpTarget target, MimeMessage message, int count, Client client)
+    private static double Sessions(SmtpEndpoint endpoint, MimeMessage message, int count, Client client)
     {
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
-            using var sender = Open(target, client);
+            using var sender = Open(endpoint, client);
             sender.Send(message);
             sender.Quit();
         }
@@ -106,9 +116,9 @@ internal sealed class SmtpComparison : IComparisonSuite
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static ISender Open(SmtpTarget target, Client client) => client == Client.NetComm
-        ? new NetCommSender(target)
-        : new MailKitSender(target, noDelay: client == Client.MailKitBest);
+    private static ISender Open(SmtpEndpoint endpoint, Client client) => client == Client.NetComm
+        ? new NetCommSender(endpoint)
+        : new MailKitSender(endpoint, noDelay: client == Client.MailKitBest);
 
     private interface ISender : IDisposable
     {
@@ -121,19 +131,33 @@ internal sealed class SmtpComparison : IComparisonSuite
     {
         private readonly NetCommSmtpClient _client;
 
-        public NetCommSender(SmtpTarget target)
+        public NetCommSender(SmtpEndpoint endpoint)
         {
-            _client = new NetCommSmtpClient(new SmtpClientOptions
+            var target = endpoint.Secured;
+            var options = new SmtpClientOptions
             {
-                Host = target.Host,
-                Port = target.Port,
-                TlsMode = TlsMode.StartTlsRequired,
+                Host = endpoint.Host,
+                Port = endpoint.Port,
+                TlsMode = target is null ? TlsMode.None : TlsMode.StartTlsRequired,
                 LocalDomain = "bench.example.test",
                 UseChunking = Environment.GetEnvironmentVariable("NETCOMM_BENCH_SMTP_CHUNKING") != "0",
-                Tls = { ReplaceCertificateValidation = (_, c, _, e) => target.Trusts(c, e) },
-            });
+                AuthenticationMechanism = endpoint.Mechanism,
+            };
+            if (target is not null && endpoint.TrustCaFile)
+            {
+                options.Tls.AddTrustedRootsFromPemFile(target.CaFile);
+            }
+            else if (target is not null)
+            {
+                options.Tls.ReplaceCertificateValidation = (_, c, _, e) => target.Trusts(c, e);
+            }
+
+            _client = new NetCommSmtpClient(options);
             _client.Connect();
-            _client.Authenticate(new MailCredentials(target.User, target.Password));
+            if (target is not null)
+            {
+                _client.Authenticate(new MailCredentials(target.User, target.Password));
+            }
         }
 
         public void Send(MimeMessage message) => _client.Send(message);
@@ -147,22 +171,31 @@ internal sealed class SmtpComparison : IComparisonSuite
     {
         private readonly MailKitSmtpClient _client = new();
 
-        public MailKitSender(SmtpTarget target, bool noDelay)
+        public MailKitSender(SmtpEndpoint endpoint, bool noDelay)
         {
-            _client.ServerCertificateValidationCallback = (_, c, _, e) => target.Trusts(c, e);
+            var target = endpoint.Secured;
+            var security = target is null ? SecureSocketOptions.None : SecureSocketOptions.StartTls;
+            if (target is not null)
+            {
+                _client.ServerCertificateValidationCallback = (_, c, _, e) => target.Trusts(c, e);
+            }
+
             _client.LocalDomain = "bench.example.test";
             if (noDelay)
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                socket.Connect(IPAddress.Loopback, target.Port);
-                _client.Connect(socket, target.Host, target.Port, SecureSocketOptions.StartTls);
+                socket.Connect(IPAddress.Loopback, endpoint.Port);
+                _client.Connect(socket, endpoint.Host, endpoint.Port, security);
             }
             else
             {
-                _client.Connect(target.Host, target.Port, SecureSocketOptions.StartTls);
+                _client.Connect(endpoint.Host, endpoint.Port, security);
             }
 
-            _client.Authenticate(target.User, target.Password);
+            if (target is not null)
+            {
+                _client.Authenticate(target.User, target.Password);
+            }
         }
 
         public void Send(MimeMessage message) => _client.Send(message);
@@ -188,6 +221,9 @@ internal sealed class SmtpTarget
 
     public required X509Certificate2 Ca { get; init; }
 
+    /// <summary>The interop CA's PEM file, for peers that load it themselves.</summary>
+    public required string CaFile { get; init; }
+
     public static SmtpTarget FromEnvironment()
     {
         var values = InteropEnv.Load();
@@ -199,6 +235,7 @@ internal sealed class SmtpTarget
             Password = values["NETCOMM_INTEROP_ALICE_PASS"],
             DiscardDomain = values["NETCOMM_INTEROP_DISCARD_DOMAIN"],
             Ca = X509CertificateLoader.LoadCertificateFromFile(values["NETCOMM_INTEROP_CA_CERT"]),
+            CaFile = values["NETCOMM_INTEROP_CA_CERT"],
         };
     }
 
