@@ -36,7 +36,11 @@ internal sealed partial class SmtpEngine
                 {
                     return (index, Prepare(messages[index].Content, messages[index].Envelope, null, inBatch: true, cancellationToken));
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+                catch (Exception e)
                 {
                     items[index] = new SmtpBatchItem(index, null, e);
                 }
@@ -52,21 +56,26 @@ internal sealed partial class SmtpEngine
             while (current is { } item)
             {
                 var (index, transaction) = item;
-                (int Index, Transaction Transaction)? next = null;
+
+                // The next message is planned before this one's I/O, so that its envelope can ride with this one's dot;
+                // a cancellation seen here, between messages, stops the batch.
+                var next = PrepareNext();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    if (transaction.EnvelopeSent)
+                    {
+                        // This envelope went out with the previous dot and may already have a 354: a dot now would
+                        // deliver an empty message, so closing the connection is the only clean way out.
+                        Break(new OperationCanceledException(cancellationToken));
+                    }
+
+                    break;
+                }
+
                 using var scope = MailTelemetry.Start("smtp", "send", _options.Host, _options.EffectivePort);
                 try
                 {
-                    var result = await TransactAsync<TIo>(transaction, () =>
-                    {
-                        next = PrepareNext();
-                        if (next is not { } n || cancellationToken.IsCancellationRequested)
-                        {
-                            return null;
-                        }
-
-                        n.Transaction.EnvelopeSent = true;
-                        return n.Transaction.Commands;
-                    }, cancellationToken).ConfigureAwait(false);
+                    var result = await TransactAsync<TIo>(transaction, () => Pipeline(next), cancellationToken).ConfigureAwait(false);
                     scope.Succeed();
                     items[index] = new SmtpBatchItem(index, result, null);
                 }
@@ -76,12 +85,12 @@ internal sealed partial class SmtpEngine
                 }
                 catch (Exception e)
                 {
-                    stoppedBy = Stop(e, cancellationToken);
+                    stoppedBy = Stop(e, transaction.DotSent, cancellationToken);
                     items[index] = new SmtpBatchItem(index, null, stoppedBy);
                     break;
                 }
 
-                current = cancellationToken.IsCancellationRequested ? null : next ?? PrepareNext();
+                current = next;
             }
         }
         finally
@@ -108,13 +117,30 @@ internal sealed partial class SmtpEngine
         return new SmtpBatchResult(items!);
     }
 
+    /// <summary>The next message's envelope, to go out with this message's dot; marks it sent.</summary>
+    private static List<string>? Pipeline((int Index, Transaction Transaction)? next)
+    {
+        if (next is not { Transaction: var transaction })
+        {
+            return null;
+        }
+
+        transaction.EnvelopeSent = true;
+        return transaction.Commands;
+    }
+
     /// <summary>
     /// A failure that ends the session mid-batch: closes the connection as the session gate would for a single send
     /// and returns what that send would have thrown.
     /// </summary>
-    private Exception Stop(Exception failure, CancellationToken cancellationToken)
+    private Exception Stop(Exception failure, bool dotSent, CancellationToken cancellationToken)
     {
         Break(failure);
+        if (dotSent && failure is OperationCanceledException)
+        {
+            // The end of the message was sent: the server may have it, whatever stopped the wait for its reply.
+            return new SmtpDeliveryUnknownException($"The message was sent to {_options.Host}, but the batch was cancelled before the server's reply; the outcome is unknown.", failure);
+        }
 
         // A blocking call is cancelled by closing its socket, so the read fails with an I/O error; the caller asked
         // for the cancellation, and that is what it is told (unless the outcome is unknown, which matters more).

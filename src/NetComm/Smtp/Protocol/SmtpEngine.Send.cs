@@ -277,6 +277,7 @@ internal sealed partial class SmtpEngine
         // 'command' in a group", so the next envelope may follow the final dot in the same write.
         var next = plan.Pipelining && !plan.Chunking ? nextEnvelope?.Invoke() : null;
         await writer.FinishAsync<TIo>(next, cancellationToken).ConfigureAwait(false);
+        transaction.DotSent = true;
 
         // From here the server may have the whole message: a lost or garbled reply is "unknown", not "not sent".
         try
@@ -334,5 +335,8 @@ internal sealed partial class SmtpEngine
     private sealed record Transaction(OutgoingMessage Content, SmtpEnvelope Envelope, IProgress<TransferProgress>? Progress, TransferPlan Plan, List<string> Commands, bool DataInGroup)
     {
         public bool EnvelopeSent { get; set; }
+
+        /// <summary>Whether the end of the content was written: from then on a lost reply leaves the outcome unknown.</summary>
+        public bool DotSent { get; set; }
     }
 }
