@@ -1,0 +1,163 @@
+using MimeKit;
+using NetComm.Mail;
+using NetComm.Smtp;
+using NetComm.Tests.Support;
+using static NetComm.Tests.Smtp.SmtpScript;
+
+namespace NetComm.Tests.Smtp;
+
+/// <summary>
+/// How many times a session waits for the server (a round trip: the client wrote, then has to read), counted on
+/// the client's stream. docs/performance.md quotes these numbers.
+/// </summary>
+[TestFixture]
+public class SmtpRoundTripTests
+{
+    private const string Ehlo = "250-mail.example.test\n250-PIPELINING\n250-8BITMIME\n250 AUTH PLAIN";
+
+    [Test]
+    public async Task One_message_costs_two_round_trips_after_ehlo_and_auth([Values] bool async)
+    {
+        var server = Greeted(ChunkMode.Whole, Ehlo).Client("AUTH PLAIN ").Server("235 ok");
+        Transaction(server, first: true).ClientData().Server("250 ok").Client("QUIT").Server("221 bye");
+        var turns = new TurnCountingStream(server);
+
+        await RunAsync(turns, async, client => Send(client, async, Message()));
+
+        // EHLO, AUTH PLAIN with its initial response, MAIL+RCPT+DATA, content+dot, QUIT.
+        Assert.That(turns.Turns, Is.EqualTo(5));
+        Assert.That(server.Finished, Is.True);
+    }
+
+    [Test]
+    public async Task A_batch_costs_one_round_trip_per_message_after_the_first_envelope([Values] bool async)
+    {
+        var server = Greeted(ChunkMode.Whole, Ehlo).Client("AUTH PLAIN ").Server("235 ok");
+        Transaction(server, first: true);
+        for (var i = 1; i < 10; i++)
+        {
+            Transaction(server.ClientData(), first: false);
+        }
+
+        server.ClientData().Server("250 ok").Client("QUIT").Server("221 bye");
+        var turns = new TurnCountingStream(server);
+
+        await RunAsync(turns, async, async client => Assert.That((async ? await client.SendBatchAsync(Messages(10)) : client.SendBatch(Messages(10))).AllSucceeded, Is.True));
+
+        // EHLO, AUTH, the first envelope, then one per message (its dot with the next envelope), QUIT.
+        Assert.That(turns.Turns, Is.EqualTo(1 + 1 + 1 + 10 + 1));
+        Assert.That(server.Finished, Is.True);
+    }
+
+    private static ScriptedServerStream Transaction(ScriptedServerStream server, bool first)
+    {
+        server.Client("MAIL FROM:").Client("RCPT TO:").Client("DATA");
+        if (!first)
+        {
+            server.Server("250 ok");
+        }
+
+        return server.Server("250 ok").Server("250 ok").Server("354 go");
+    }
+
+    private static MimeMessage[] Messages(int count) => Enumerable.Range(0, count).Select(_ => Message()).ToArray();
+
+    private static async Task Send(SmtpClient client, bool async, MimeMessage message)
+    {
+        if (async)
+        {
+            await client.SendAsync(message);
+        }
+        else
+        {
+            client.Send(message);
+        }
+    }
+
+    private static async Task RunAsync(Stream transport, bool async, Func<SmtpClient, Task> work)
+    {
+        using var client = new SmtpClient(PlainOptions(), transport);
+        var credentials = new MailCredentials("alice", "secret");
+        if (async)
+        {
+            await client.ConnectAsync();
+            await client.AuthenticateAsync(credentials);
+            await work(client);
+            await client.DisconnectAsync();
+        }
+        else
+        {
+            client.Connect();
+            client.Authenticate(credentials);
+            await work(client);
+            client.Disconnect();
+        }
+    }
+
+    /// <summary>Counts the client's turns: each first read after a write is one wait for the server.</summary>
+    private sealed class TurnCountingStream(Stream inner) : Stream
+    {
+        private bool _wrote;
+
+        public int Turns { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            Turn();
+            return inner.Read(buffer);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Turn();
+            return inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _wrote = true;
+            inner.Write(buffer);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _wrote = true;
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() => inner.Flush();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        private void Turn()
+        {
+            if (_wrote)
+            {
+                Turns++;
+                _wrote = false;
+            }
+        }
+    }
+}
