@@ -116,18 +116,23 @@ public sealed partial class Pop3Client : IPop3Client
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => _gate.Run(Need.Unauthenticated, () => CheckCredentials(credentials), t => _session!.AuthenticateAsync<SyncIo>(credentials, t), cancellationToken);
+    {
+        MailCredentials? sendable = null;
+        _gate.Run(Need.Unauthenticated, () => sendable = MailCredentials.Sendable(credentials), t => _session!.AuthenticateAsync<SyncIo>(sendable!, t), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => _gate.RunAsync(Need.Unauthenticated, () => CheckCredentials(credentials), t => _session!.AuthenticateAsync<AsyncIo>(credentials, t), cancellationToken);
+    {
+        MailCredentials? sendable = null;
+        return _gate.RunAsync(Need.Unauthenticated, () => sendable = MailCredentials.Sendable(credentials), t => _session!.AuthenticateAsync<AsyncIo>(sendable!, t), cancellationToken);
+    }
 
     private async ValueTask OpenAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
         => _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, _gate, _transportForTests, cancellationToken).ConfigureAwait(false);
 
     // Caller mistakes are found before any I/O, so they never cost the session.
-    private static void CheckCredentials(MailCredentials credentials) => MailCredentials.EnsureSendable(credentials);
 
     /// <summary>Runs one maildrop operation (logged in) under the shared session rules.</summary>
     private T Run<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)

@@ -174,6 +174,41 @@ public class SessionRulesTests
     }
 
     [Test]
+    public async Task Credentials_changed_during_a_login_do_not_reach_the_wire([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        var credentials = new MailCredentials("alice", "secret");
+        string? passwordOnTheWire = null;
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "LOGIN");
+            var auth = Expect(c, "AUTH LOGIN");
+            if (auth.Trim().Split(' ').Length == 2)
+            {
+                c.WriteLine(p.Challenge(Convert.ToBase64String("Username:"u8)));
+                c.ReadLine();
+            }
+
+            // Between the checks and the password's turn, the caller's object changes (a configuration reload
+            // binding into the same instance): the login must go on with what was checked.
+            credentials.Password = "changed\r\nDELE 1";
+            c.WriteLine(p.Challenge(Convert.ToBase64String("Password:"u8)));
+            passwordOnTheWire = Encoding.UTF8.GetString(Convert.FromBase64String(c.ReadLine()!.Trim()));
+            p.AcceptLogin(c);
+            Expect(c, "QUIT");
+        });
+        var options = p.Options(server, TlsMode.None);
+        SetMechanism(options, "LOGIN");
+        using var client = p.Create(options);
+        await client.Connect(mode);
+
+        await client.Authenticate(mode, credentials);
+
+        Assert.That(passwordOnTheWire, Is.EqualTo("secret"));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
+    }
+
+    [Test]
     public async Task A_malformed_challenge_is_cancelled_and_the_session_goes_on([Values] Protocol protocol, [Values] IoMode mode)
     {
         var p = SessionProtocol.For(protocol);
@@ -288,6 +323,11 @@ public class SessionRulesTests
             (o => o.MaxReplyLines = 0, "MaxReplyLines is 0"),
             (o => o.Tls = null!, "Tls is null"),
             (o => { o.Port = implicitPort; o.TlsMode = TlsMode.StartTlsRequired; }, $"Port {implicitPort} is the implicit-TLS port"),
+            (o => o.CommandTimeout = TimeSpan.FromDays(30), "CommandTimeout is 30.00:00:00"),
+            (o => o.GreetingTimeout = TimeSpan.FromDays(25), "GreetingTimeout is 25.00:00:00"),
+            (o => o.TlsMode = (TlsMode)42, "TlsMode 42 is not a TlsMode"),
+            (o => o.Tls.Revocation = (RevocationCheck)9, "Tls.Revocation 9 is not a RevocationCheck"),
+            (o => { o.Tls.ReplaceCertificateValidation = (_, certificate, _, _) => certificate is not null; o.Tls.Pins.Add("00"); }, "ReplaceCertificateValidation decides alone"),
         };
 
         foreach (var (spoil, says) in cases)
