@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
-using NetComm.Mime;
 
 namespace NetComm.Smtp.Protocol;
 
