@@ -95,7 +95,7 @@ public class SmtpBatchScriptTests
             .Client("RSET").Server("250 ok")
             .Client("MAIL FROM:").Client("RCPT TO:<alice@example.test>").Client("DATA")
             .Server("250 ok").Server("250 ok").Server("354 go")
-            .ClientData().Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .ClientData().Envelope()
             .Server("554 5.7.1 Spam detected").Server("250 ok").Server("250 ok").Server("354 go")
             .ClientData().Server("250 queued as Q2");
         using var client = new SmtpClient(PlainOptions(), server);
@@ -121,11 +121,11 @@ public class SmtpBatchScriptTests
     public async Task A_connection_lost_after_a_dot_makes_that_message_unknown_and_the_rest_not_sent([Values] bool async)
     {
         var server = Greeted(ChunkMode.Whole, PipeliningEhlo)
-            .Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .Envelope()
             .Server("250 ok").Server("250 ok").Server("354 go")
-            .ClientData().Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .ClientData().Envelope()
             .Server("250 queued as Q0").Server("250 ok").Server("250 ok").Server("354 go")
-            .ClientData().Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .ClientData().Envelope()
             .Hangup();
         using var client = new SmtpClient(PlainOptions(), server);
         await ConnectAsync(client, async);
@@ -144,9 +144,9 @@ public class SmtpBatchScriptTests
     public async Task A_connection_lost_before_the_dot_means_not_sent([Values] bool async)
     {
         var server = Greeted(ChunkMode.Whole, PipeliningEhlo)
-            .Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .Envelope()
             .Server("250 ok").Server("250 ok").Server("354 go")
-            .ClientData().Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .ClientData().Envelope()
             .Server("250 queued as Q0").Server("250 ok")
             .Hangup();
         using var client = new SmtpClient(PlainOptions(), server);
@@ -164,9 +164,9 @@ public class SmtpBatchScriptTests
     public async Task A_message_the_client_refuses_before_sending_fails_alone([Values] bool async)
     {
         var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250-PIPELINING\n250-8BITMIME\n250 SIZE 2000")
-            .Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .Envelope()
             .Server("250 ok").Server("250 ok").Server("354 go")
-            .ClientData().Client("MAIL FROM:").Client("RCPT TO:").Client("DATA")
+            .ClientData().Envelope()
             .Server("250 ok").Server("250 ok").Server("250 ok").Server("354 go")
             .ClientData().Server("250 ok");
         using var client = new SmtpClient(PlainOptions(), server);
@@ -214,4 +214,11 @@ public class SmtpBatchScriptTests
 
         return writes;
     }
+}
+
+/// <summary>Script steps for a batch.</summary>
+internal static class BatchScript
+{
+    /// <summary>A pipelined envelope for one recipient: MAIL FROM, RCPT TO and DATA.</summary>
+    public static ScriptedServerStream Envelope(this ScriptedServerStream server) => server.Client("MAIL FROM:").Client("RCPT TO:").Client("DATA");
 }

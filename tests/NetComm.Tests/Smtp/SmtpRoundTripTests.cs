@@ -2,6 +2,7 @@ using MimeKit;
 using NetComm.Mail;
 using NetComm.Smtp;
 using NetComm.Tests.Support;
+using NetComm.TestSupport;
 using static NetComm.Tests.Smtp.SmtpScript;
 
 namespace NetComm.Tests.Smtp;
@@ -51,7 +52,7 @@ public class SmtpRoundTripTests
 
     private static ScriptedServerStream Transaction(ScriptedServerStream server, bool first)
     {
-        server.Client("MAIL FROM:").Client("RCPT TO:").Client("DATA");
+        server.Envelope();
         if (!first)
         {
             server.Server("250 ok");
@@ -95,69 +96,27 @@ public class SmtpRoundTripTests
     }
 
     /// <summary>Counts the client's turns: each first read after a write is one wait for the server.</summary>
-    private sealed class TurnCountingStream(Stream inner) : Stream
+    private sealed class TurnCountingStream(ScriptedServerStream inner) : ServerEndStream
     {
         private bool _wrote;
 
         public int Turns { get; private set; }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
-        {
-            Turn();
-            return inner.Read(buffer);
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Turn();
-            return inner.ReadAsync(buffer, cancellationToken);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _wrote = true;
-            inner.Write(buffer);
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            _wrote = true;
-            return inner.WriteAsync(buffer, cancellationToken);
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush() => inner.Flush();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        private void Turn()
         {
             if (_wrote)
             {
                 Turns++;
                 _wrote = false;
             }
+
+            return inner.Read(buffer);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _wrote = true;
+            inner.Write(buffer);
         }
     }
 }
