@@ -22,7 +22,18 @@ internal sealed partial class SmtpEngine
         _ = Live;
         var items = new SmtpBatchItem?[messages.Count];
         var prepared = 0;
+        var released = new bool[messages.Count];
         Exception? stoppedBy = null;
+
+        // Each content is released as soon as its message is done: a measured message holds its serialised bytes.
+        void Release(int index)
+        {
+            if (!released[index])
+            {
+                released[index] = true;
+                messages[index].Content.Dispose();
+            }
+        }
 
         // Plans the next message that can go; a message the client refuses before sending (too large, an extension
         // missing) is that item's refusal. Null at the end, or when the caller cancelled.
@@ -42,6 +53,7 @@ internal sealed partial class SmtpEngine
                 catch (Exception e)
                 {
                     items[index] = new SmtpBatchItem(index, null, e);
+                    Release(index);
                 }
             }
 
@@ -88,15 +100,19 @@ internal sealed partial class SmtpEngine
                     items[index] = new SmtpBatchItem(index, null, stoppedBy);
                     break;
                 }
+                finally
+                {
+                    Release(index);
+                }
 
                 current = next;
             }
         }
         finally
         {
-            foreach (var (content, _) in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
-                content.Dispose();
+                Release(i);
             }
 
             if (Gate.State == MailSessionState.InTransaction)
