@@ -35,6 +35,7 @@ internal sealed class SmtpComparison : IComparisonSuite
         Run("smtp.one-connection", "msg/s", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).Rate);
         Run("smtp.sessions", "sessions/s", mailSettings, side => Sessions(target, message, sessions, side == Side.NetComm ? Client.NetComm : Client.MailKitBest));
         Run("smtp.alloc-per-msg", "B/msg", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).BytesPerMessage);
+        Run("smtp.one-connection-batch-sink", "msg/s", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetCommBatch : Client.MailKitBest).Rate);
         Run("smtp.one-connection-mailkit-defaults", "msg/s", settings with { Rounds = 1 }, side => OneConnection(target, message, settings.Quick ? 20 : 100, side == Side.NetComm ? Client.NetComm : Client.MailKitDefaults).Rate);
     }
 
@@ -72,6 +73,7 @@ internal sealed class SmtpComparison : IComparisonSuite
     private enum Client
     {
         NetComm,
+        NetCommBatch,
         MailKitBest,
         MailKitDefaults,
     }
@@ -82,10 +84,7 @@ internal sealed class SmtpComparison : IComparisonSuite
         sender.Send(message);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            sender.Send(message);
-        }
+        sender.SendMany(message, count);
 
         var seconds = clock.Elapsed.TotalSeconds;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
@@ -106,13 +105,22 @@ internal sealed class SmtpComparison : IComparisonSuite
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static ISender Open(SmtpTarget target, Client client) => client == Client.NetComm
-        ? new NetCommSender(target)
+    private static ISender Open(SmtpTarget target, Client client) => client is Client.NetComm or Client.NetCommBatch
+        ? new NetCommSender(target, batch: client == Client.NetCommBatch)
         : new MailKitSender(target, noDelay: client == Client.MailKitBest);
 
     private interface ISender : IDisposable
     {
         void Send(MimeMessage message);
+
+        /// <summary>The measured loop: one by one, or one batch where the client has one.</summary>
+        void SendMany(MimeMessage message, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Send(message);
+            }
+        }
 
         void Quit();
     }
@@ -120,9 +128,11 @@ internal sealed class SmtpComparison : IComparisonSuite
     private sealed class NetCommSender : ISender
     {
         private readonly NetCommSmtpClient _client;
+        private readonly bool _batch;
 
-        public NetCommSender(SmtpTarget target)
+        public NetCommSender(SmtpTarget target, bool batch)
         {
+            _batch = batch;
             _client = new NetCommSmtpClient(new SmtpClientOptions
             {
                 Host = target.Host,
@@ -137,6 +147,20 @@ internal sealed class SmtpComparison : IComparisonSuite
         }
 
         public void Send(MimeMessage message) => _client.Send(message);
+
+        public void SendMany(MimeMessage message, int count)
+        {
+            if (_batch)
+            {
+                _client.SendBatch(Enumerable.Repeat(message, count)).EnsureAllSucceeded();
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                Send(message);
+            }
+        }
 
         public void Quit() => _client.Disconnect();
 
