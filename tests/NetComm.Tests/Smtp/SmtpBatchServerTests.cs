@@ -102,6 +102,30 @@ public class SmtpBatchServerTests
         }
     }
 
+    [Test]
+    public async Task The_same_large_message_twice_is_fitted_for_both_sends_and_put_back_after([Values] bool async)
+    {
+        await using var client = await ConnectAsync(async);
+
+        // Over 1 MiB, so each send serialises it again, and with lines over 998 octets, so it has to be re-encoded.
+        var message = Message("twice", "alice@example.test");
+        var part = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat(new string('x', 1200) + "\n", 1000)) };
+        message.Body = part;
+        var encoding = part.ContentTransferEncoding;
+
+        var result = await BatchAsync(client, [message, message], async);
+
+        Assert.That(result.AllSucceeded, Is.True);
+        var received = await _server.WaitForMessagesAsync(2, Support.Timeouts.Wait);
+        foreach (var raw in received.Select(m => System.Text.Encoding.ASCII.GetString(m.ToArray())))
+        {
+            Assert.That(raw.Split("\r\n").Max(l => l.Length), Is.LessThanOrEqualTo(998));
+        }
+
+        Assert.That(part.ContentTransferEncoding, Is.EqualTo(encoding), "the caller's message is as it was");
+        Assert.That(_server.ProtocolViolations, Is.Empty);
+    }
+
     private async Task<SmtpClient> ConnectAsync(bool async)
     {
         var client = new SmtpClient(new SmtpClientOptions
