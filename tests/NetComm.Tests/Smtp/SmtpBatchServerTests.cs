@@ -103,6 +103,23 @@ public class SmtpBatchServerTests
     }
 
     [Test]
+    public async Task A_cancellation_while_waiting_for_a_reply_ends_the_session_as_for_a_single_send([Values] bool async)
+    {
+        await using var client = await ConnectAsync(async);
+        _server.Faults.SlowReplies(TimeSpan.FromSeconds(30));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var messages = Enumerable.Range(0, 3).Select(i => Message($"#{i}", "alice@example.test")).ToArray();
+
+        var result = async ? await client.SendBatchAsync(messages, cancel.Token) : client.SendBatch(messages, cancel.Token);
+
+        // The first envelope's replies never came in time: that message was not sent, nor were the others.
+        Assert.That(result.Items[0].Error, Is.InstanceOf<OperationCanceledException>());
+        Assert.That(result.Items.Skip(1).Select(i => i.Error), Is.All.TypeOf<SmtpNotSentException>());
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Broken));
+        Assert.That(_server.Messages, Is.Empty);
+    }
+
+    [Test]
     public async Task The_same_large_message_twice_is_fitted_for_both_sends_and_put_back_after([Values] bool async)
     {
         await using var client = await ConnectAsync(async);
