@@ -3,6 +3,7 @@ using MimeKit;
 using NetComm.Mail;
 using NetComm.Smtp;
 using NetComm.Tests.Support;
+using static NetComm.Tests.Smtp.BatchScript;
 using static NetComm.Tests.Smtp.SmtpScript;
 
 namespace NetComm.Tests.Smtp;
@@ -197,9 +198,6 @@ public class SmtpBatchScriptTests
         Assert.That(client.IsConnected, Is.True);
     }
 
-    private static Task<SmtpBatchResult> BatchAsync(SmtpClient client, MimeMessage[] messages, bool async)
-        => async ? client.SendBatchAsync(messages) : Task.FromResult(client.SendBatch(messages));
-
     /// <summary>The client's bytes, one string per write call.</summary>
     private static List<string> Writes(ScriptedServerStream server)
     {
@@ -219,6 +217,9 @@ public class SmtpBatchScriptTests
 /// <summary>Script steps for a batch.</summary>
 internal static class BatchScript
 {
+    public static Task<SmtpBatchResult> BatchAsync(SmtpClient client, MimeMessage[] messages, bool async)
+        => async ? client.SendBatchAsync(messages) : Task.FromResult(client.SendBatch(messages));
+
     /// <summary>A pipelined envelope for one recipient: MAIL FROM, RCPT TO and DATA.</summary>
     public static ScriptedServerStream Envelope(this ScriptedServerStream server) => server.Client("MAIL FROM:").Client("RCPT TO:").Client("DATA");
 }

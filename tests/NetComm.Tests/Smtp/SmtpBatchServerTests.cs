@@ -4,6 +4,8 @@ using NetComm.Smtp;
 using NetComm.Testing;
 using NetComm.Transport;
 
+using static NetComm.Tests.Smtp.BatchScript;
+
 namespace NetComm.Tests.Smtp;
 
 /// <summary>SendBatch against the in-process test server over real sockets and STARTTLS, in both I/O modes.</summary>
@@ -164,9 +166,6 @@ public class SmtpBatchServerTests
 
         return client;
     }
-
-    private static Task<SmtpBatchResult> BatchAsync(SmtpClient client, MimeMessage[] messages, bool async)
-        => async ? client.SendBatchAsync(messages) : Task.FromResult(client.SendBatch(messages));
 
     private static async Task NoopAsync(SmtpClient client, bool async)
     {
