@@ -87,7 +87,8 @@ public interface ISmtpClient : IDisposable, IAsyncDisposable
     /// offers PIPELINING, each message's envelope goes out with the previous message's end, so a message costs one
     /// round trip. Each item has the outcome a single <see cref="Send(MimeMessage, CancellationToken)"/> would have
     /// had; a refusal does not stop the batch, a broken connection does (the later items are
-    /// <see cref="SmtpNotSentException"/>). Cancelling between messages stops cleanly and keeps the session.
+    /// <see cref="SmtpNotSentException"/>). A cancellation seen between messages stops the batch there (the session
+    /// is kept unless the next envelope was already pipelined); one that interrupts I/O ends the session, as for Send.
     /// </summary>
     /// <exception cref="ArgumentException">A message is null or has no recipients (nothing was sent).</exception>
     SmtpBatchResult SendBatch(IEnumerable<MimeMessage> messages, CancellationToken cancellationToken = default);
