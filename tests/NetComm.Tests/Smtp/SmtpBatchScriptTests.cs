@@ -1,5 +1,6 @@
 using System.Text;
 using MimeKit;
+using Moq;
 using NetComm.Mail;
 using NetComm.Smtp;
 using NetComm.Tests.Support;
@@ -196,6 +197,29 @@ public class SmtpBatchScriptTests
         Assert.That(error!.Message, Does.Contain("#1"));
         Assert.That(server.ClientLines, Has.Count.EqualTo(1), "only the EHLO");
         Assert.That(client.IsConnected, Is.True);
+    }
+
+    [Test]
+    public async Task A_mocked_client_can_return_a_batch_with_every_kind_of_outcome()
+    {
+        var sent = new SmtpSendResult([new SmtpRecipientResult("alice@example.test", new SmtpReply(250, ["2.1.5 Ok"]))], new SmtpReply(250, ["2.0.0 Ok: queued as Q1"]), true, true, false, 100);
+        var refused = new SmtpCommandException("refused", SmtpErrorCode.MessageRejected, new SmtpReply(554, ["5.7.1 Spam"]));
+        var smtp = new Mock<ISmtpClient>();
+        smtp.Setup(c => c.SendBatchAsync(It.IsAny<IEnumerable<MimeMessage>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SmtpBatchResult([
+                new SmtpBatchItem(0, sent, null),
+                new SmtpBatchItem(1, null, refused),
+                new SmtpBatchItem(2, null, new SmtpDeliveryUnknownException()),
+                new SmtpBatchItem(3, null, new SmtpNotSentException()),
+            ]));
+
+        var result = await smtp.Object.SendBatchAsync([Message()]);
+
+        Assert.That(result.Values.Single().QueueId, Is.EqualTo("Q1"));
+        Assert.That(result.Failures.Select(f => (f.Index, f.DeliveryUnknown)), Is.EqualTo(new[] { (1, false), (2, true), (3, false) }));
+        var error = Assert.Throws<SmtpBatchException>(() => result.EnsureAllSucceeded())!;
+        Assert.That((error.InnerException, error.ServerReply), Is.EqualTo(((Exception)refused, "554 5.7.1 Spam")));
+        Assert.That(error.Message, Does.StartWith("3 of 4 message(s) were not delivered (1, 2, 3)"));
     }
 
     /// <summary>The client's bytes, one string per write call.</summary>
