@@ -21,6 +21,10 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     // Messages up to this size are serialised once: the dry run's copy is what goes on the wire.
     private const int SingleSerializationLimit = 1024 * 1024;
 
+    // Built once: MimeKit only reads format options while writing, and a clone per message is garbage per send.
+    private static readonly FormatOptions s_ascii = Options(international: false);
+    private static readonly FormatOptions s_international = Options(international: true);
+
     // A message fitted for a send in flight, with the encodings to put back when the last such send is done: a batch
     // may hold the same MimeMessage twice, the next one measured while the previous one is still being written.
     private static readonly ConditionalWeakTable<MimeMessage, Fitting> s_fitted = [];
@@ -81,7 +85,7 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     {
         _inspection?.Dispose();
         _inspection = new MessageInspection(SingleSerializationLimit);
-        message.WriteTo(Options(international), _inspection, cancellationToken);
+        message.WriteTo(Format(international), _inspection, cancellationToken);
         return _inspection;
     }
 
@@ -93,11 +97,11 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         }
         else if (TIo.IsAsync)
         {
-            await message.WriteToAsync(Options(international), destination, cancellationToken).ConfigureAwait(false);
+            await message.WriteToAsync(Format(international), destination, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            message.WriteTo(Options(international), destination, cancellationToken);
+            message.WriteTo(Format(international), destination, cancellationToken);
         }
     }
 
@@ -120,12 +124,7 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         base.Dispose();
     }
 
-    private sealed class Fitting(List<(MimePart Part, ContentEncoding Encoding)> originalEncodings)
-    {
-        public List<(MimePart Part, ContentEncoding Encoding)> OriginalEncodings => originalEncodings;
-
-        public int Users { get; set; } = 1;
-    }
+    private static FormatOptions Format(bool international) => international ? s_international : s_ascii;
 
     private static FormatOptions Options(bool international)
     {
@@ -136,5 +135,12 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         options.HiddenHeaders.Add(HeaderId.Bcc);
         options.HiddenHeaders.Add(HeaderId.ResentBcc);
         return options;
+    }
+
+    private sealed class Fitting(List<(MimePart Part, ContentEncoding Encoding)> originalEncodings)
+    {
+        public List<(MimePart Part, ContentEncoding Encoding)> OriginalEncodings => originalEncodings;
+
+        public int Users { get; set; } = 1;
     }
 }

@@ -40,13 +40,16 @@ public sealed partial class Pop3Client : IPop3Client
     private Func<MailConnection>? _transportForTests;
     private Pop3Session? _session;
 
+    // The connection of a connect in progress: the gate's cancellation closes it, as it closes an open session's.
+    private MailConnection? _connecting;
+
     /// <summary>Creates a client; nothing happens on the network until <see cref="Connect"/>.</summary>
     public Pop3Client(Pop3ClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
-        _gate = new MailSessionGate(MailProtocol.Pop3, options, () => _session?.Connection, Break);
+        _gate = new MailSessionGate(MailProtocol.Pop3, options, () => _session?.Connection ?? Volatile.Read(ref _connecting), Break);
     }
 
     /// <summary>Starts a session over an open connection instead of dialling (tests run scripted servers this way).</summary>
@@ -130,7 +133,16 @@ public sealed partial class Pop3Client : IPop3Client
 
     private async ValueTask OpenAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
-        => _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, _gate, _transportForTests, cancellationToken).ConfigureAwait(false);
+    {
+        try
+        {
+            _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, _gate, _transportForTests, c => Volatile.Write(ref _connecting, c), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _connecting, null);
+        }
+    }
 
     // Caller mistakes are found before any I/O, so they never cost the session.
 
@@ -153,6 +165,7 @@ public sealed partial class Pop3Client : IPop3Client
         var session = _session;
         if (session is null)
         {
+            Volatile.Read(ref _connecting)?.Dispose();
             _gate.MoveTo(MailSessionState.Broken);
             return;
         }

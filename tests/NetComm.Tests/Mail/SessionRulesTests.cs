@@ -64,6 +64,26 @@ public class SessionRulesTests
     }
 
     [Test]
+    public void A_connect_cancelled_while_waiting_for_the_greeting_ends_at_once_and_is_not_logged_as_a_failure([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => c.ReadLine());
+        var log = new ListLogger();
+        var options = p.Options(server, TlsMode.None);
+        options.GreetingTimeout = Timeouts.Wait;
+        options.Logger = log;
+        using var client = p.Create(options);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var watch = Stopwatch.StartNew();
+        Assert.CatchAsync<OperationCanceledException>(() => client.Connect(mode, cancel.Token));
+
+        Assert.That(watch.Elapsed, Is.LessThan(Timeouts.Wait / 2), "the cancellation, not the greeting timeout, ended it");
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(log.Events.Where(e => e.Level >= LogLevel.Warning), Is.Empty, "a cancellation is the caller's choice, not a failure");
+    }
+
+    [Test]
     public void A_silent_server_is_a_timeout_that_names_both_likely_causes([Values] Protocol protocol, [Values] IoMode mode)
     {
         var p = SessionProtocol.For(protocol);
