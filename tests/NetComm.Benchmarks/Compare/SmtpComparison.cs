@@ -35,7 +35,6 @@ internal sealed class SmtpComparison : IComparisonSuite
         Run("smtp.one-connection", "msg/s", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).Rate);
         Run("smtp.sessions", "sessions/s", mailSettings, side => Sessions(target, message, sessions, side == Side.NetComm ? Client.NetComm : Client.MailKitBest));
         Run("smtp.alloc-per-msg", "B/msg", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).BytesPerMessage);
-        Run("smtp.one-connection-batch-sink", "msg/s", mailSettings, side => OneConnection(target, message, messages, side == Side.NetComm ? Client.NetCommBatch : Client.MailKitBest).Rate);
         Run("smtp.one-connection-mailkit-defaults", "msg/s", settings with { Rounds = 1 }, side => OneConnection(target, message, settings.Quick ? 20 : 100, side == Side.NetComm ? Client.NetComm : Client.MailKitDefaults).Rate);
     }
 
@@ -73,7 +72,6 @@ internal sealed class SmtpComparison : IComparisonSuite
     private enum Client
     {
         NetComm,
-        NetCommBatch,
         MailKitBest,
         MailKitDefaults,
     }
@@ -84,7 +82,10 @@ internal sealed class SmtpComparison : IComparisonSuite
         sender.Send(message);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
-        sender.SendMany(message, count);
+        for (var i = 0; i < count; i++)
+        {
+            sender.Send(message);
+        }
 
         var seconds = clock.Elapsed.TotalSeconds;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
@@ -105,22 +106,13 @@ internal sealed class SmtpComparison : IComparisonSuite
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static ISender Open(SmtpTarget target, Client client) => client is Client.NetComm or Client.NetCommBatch
-        ? new NetCommSender(target, batch: client == Client.NetCommBatch)
+    private static ISender Open(SmtpTarget target, Client client) => client == Client.NetComm
+        ? new NetCommSender(target)
         : new MailKitSender(target, noDelay: client == Client.MailKitBest);
 
     private interface ISender : IDisposable
     {
         void Send(MimeMessage message);
-
-        /// <summary>The measured loop: one by one, or one batch where the client has one.</summary>
-        void SendMany(MimeMessage message, int count)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                Send(message);
-            }
-        }
 
         void Quit();
     }
@@ -128,11 +120,9 @@ internal sealed class SmtpComparison : IComparisonSuite
     private sealed class NetCommSender : ISender
     {
         private readonly NetCommSmtpClient _client;
-        private readonly bool _batch;
 
-        public NetCommSender(SmtpTarget target, bool batch)
+        public NetCommSender(SmtpTarget target)
         {
-            _batch = batch;
             _client = new NetCommSmtpClient(new SmtpClientOptions
             {
                 Host = target.Host,
@@ -147,20 +137,6 @@ internal sealed class SmtpComparison : IComparisonSuite
         }
 
         public void Send(MimeMessage message) => _client.Send(message);
-
-        public void SendMany(MimeMessage message, int count)
-        {
-            if (_batch)
-            {
-                _client.SendBatch(Enumerable.Repeat(message, count)).EnsureAllSucceeded();
-                return;
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                Send(message);
-            }
-        }
 
         public void Quit() => _client.Disconnect();
 
