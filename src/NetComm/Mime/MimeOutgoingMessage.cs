@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using MimeKit;
@@ -24,15 +25,26 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     private static readonly FormatOptions s_ascii = Options(international: false);
     private static readonly FormatOptions s_international = Options(international: true);
 
+    // A message fitted for a send in flight, with the encodings to put back when the last such send is done: a batch
+    // may hold the same MimeMessage twice, the next one measured while the previous one is still being written.
+    private static readonly ConditionalWeakTable<MimeMessage, Fitting> s_fitted = [];
+
     private MessageInspection? _inspection;
-    private List<(MimePart Part, ContentEncoding Encoding)>? _originalEncodings;
+    private Fitting? _fitting;
 
     public override MessageInspection Inspect(bool international, bool eightBitAllowed, CancellationToken cancellationToken)
     {
-        var inspection = InspectAsBuilt(international, cancellationToken);
-        if (_originalEncodings is null && NeedsFitting(inspection, eightBitAllowed))
+        if (_fitting is null && s_fitted.TryGetValue(message, out var shared))
         {
-            _originalEncodings = LeafParts(message).Select(p => (p, p.ContentTransferEncoding)).ToList();
+            _fitting = shared;
+            shared.Users++;
+        }
+
+        var inspection = InspectAsBuilt(international, cancellationToken);
+        if (_fitting is null && NeedsFitting(inspection, eightBitAllowed))
+        {
+            _fitting = new Fitting(LeafParts(message).Select(p => (p, p.ContentTransferEncoding)).ToList());
+            s_fitted.Add(message, _fitting);
             message.Prepare(eightBitAllowed ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit, 998);
             inspection = InspectAsBuilt(international, cancellationToken);
         }
@@ -96,15 +108,19 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     public override void Dispose()
     {
         _inspection?.Dispose();
-        foreach (var (part, encoding) in _originalEncodings ?? [])
+        if (_fitting is not null && --_fitting.Users == 0)
         {
-            if (part.ContentTransferEncoding != encoding)
+            s_fitted.Remove(message);
+            foreach (var (part, encoding) in _fitting.OriginalEncodings)
             {
-                part.ContentTransferEncoding = encoding;
+                if (part.ContentTransferEncoding != encoding)
+                {
+                    part.ContentTransferEncoding = encoding;
+                }
             }
         }
 
-        _originalEncodings = null;
+        _fitting = null;
         base.Dispose();
     }
 
@@ -119,5 +135,12 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         options.HiddenHeaders.Add(HeaderId.Bcc);
         options.HiddenHeaders.Add(HeaderId.ResentBcc);
         return options;
+    }
+
+    private sealed class Fitting(List<(MimePart Part, ContentEncoding Encoding)> originalEncodings)
+    {
+        public List<(MimePart Part, ContentEncoding Encoding)> OriginalEncodings => originalEncodings;
+
+        public int Users { get; set; } = 1;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -80,6 +81,29 @@ public interface ISmtpClient : IDisposable, IAsyncDisposable
 
     /// <summary>Asynchronous <see cref="SendRaw"/>.</summary>
     Task<SmtpSendResult> SendRawAsync(Stream content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends many messages on this connection, each with the envelope derived from its headers. Where the server
+    /// offers PIPELINING, each message's envelope goes out with the previous message's end, so a message costs one
+    /// round trip. Each item has the outcome a single <see cref="Send(MimeMessage, CancellationToken)"/> would have
+    /// had; a refusal does not stop the batch, a broken connection does (the later items are
+    /// <see cref="SmtpNotSentException"/>). A cancellation seen between messages stops the batch there (the session
+    /// is kept unless the next envelope was already pipelined); one that interrupts I/O ends the session, as for Send.
+    /// </summary>
+    /// <exception cref="ArgumentException">A message is null or has no recipients (nothing was sent).</exception>
+    SmtpBatchResult SendBatch(IEnumerable<MimeMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Asynchronous <see cref="SendBatch(IEnumerable{MimeMessage}, CancellationToken)"/>.</summary>
+    /// <exception cref="ArgumentException">A message is null or has no recipients (nothing was sent).</exception>
+    Task<SmtpBatchResult> SendBatchAsync(IEnumerable<MimeMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="SendBatch(IEnumerable{MimeMessage}, CancellationToken)"/> with an explicit envelope per message.</summary>
+    /// <exception cref="ArgumentException">A message or envelope is null, or an envelope has no recipients (nothing was sent).</exception>
+    SmtpBatchResult SendBatch(IEnumerable<SmtpBatchMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Asynchronous <see cref="SendBatch(IEnumerable{SmtpBatchMessage}, CancellationToken)"/>.</summary>
+    /// <exception cref="ArgumentException">A message or envelope is null, or an envelope has no recipients (nothing was sent).</exception>
+    Task<SmtpBatchResult> SendBatchAsync(IEnumerable<SmtpBatchMessage> messages, CancellationToken cancellationToken = default);
 
     /// <summary>Sends NOOP (keeps the session alive, checks it works).</summary>
     void Noop(CancellationToken cancellationToken = default);

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -122,6 +124,28 @@ public sealed class SmtpClient : ISmtpClient
         => Gate.RunAsync(Need.Open, () => CheckSend(content, envelope), t => _engine.SendAsync<AsyncIo>(new RawOutgoingMessage(content), envelope, progress, t), cancellationToken);
 
     /// <inheritdoc />
+    public SmtpBatchResult SendBatch(IEnumerable<MimeMessage> messages, CancellationToken cancellationToken = default)
+        => SendBatch(BatchOf(messages), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SmtpBatchResult> SendBatchAsync(IEnumerable<MimeMessage> messages, CancellationToken cancellationToken = default)
+        => SendBatchAsync(BatchOf(messages), cancellationToken);
+
+    /// <inheritdoc />
+    public SmtpBatchResult SendBatch(IEnumerable<SmtpBatchMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var batch = CheckBatch(messages);
+        return Gate.Run(Need.Open, null, t => _engine.SendBatchAsync<SyncIo>(Contents(batch), t), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SmtpBatchResult> SendBatchAsync(IEnumerable<SmtpBatchMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var batch = CheckBatch(messages);
+        return Gate.RunAsync(Need.Open, null, t => _engine.SendBatchAsync<AsyncIo>(Contents(batch), t), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public void Noop(CancellationToken cancellationToken = default) => Gate.Run(Need.Open, null, t => _engine.NoopAsync<SyncIo>(t), cancellationToken);
 
     /// <inheritdoc />
@@ -160,6 +184,31 @@ public sealed class SmtpClient : ISmtpClient
             throw new ArgumentException("The envelope has no recipients; nothing was sent.", nameof(envelope));
         }
     }
+
+    private static SmtpBatchMessage[] BatchOf(IEnumerable<MimeMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return messages.Select((m, i) => m is null ? throw new ArgumentException($"Message #{i} of the batch is null; nothing was sent.", nameof(messages)) : SmtpBatchMessage.Of(m)).ToArray();
+    }
+
+    // The whole batch is checked before the first byte, so a mistake in message #900 costs nothing already sent.
+    private static SmtpBatchMessage[] CheckBatch(IEnumerable<SmtpBatchMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var batch = messages.ToArray();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            if (batch[i] is not { Message: not null, Envelope.Recipients.Count: > 0 })
+            {
+                throw new ArgumentException($"Message #{i} of the batch is null or has no recipients; nothing was sent.", nameof(messages));
+            }
+        }
+
+        return batch;
+    }
+
+    private static (OutgoingMessage, SmtpEnvelope)[] Contents(SmtpBatchMessage[] batch)
+        => batch.Select(m => ((OutgoingMessage)new MimeOutgoingMessage(m.Message), m.Envelope)).ToArray();
 
     private static SmtpEnvelope EnvelopeOf(MimeMessage message)
     {

@@ -54,6 +54,39 @@ public class AiosmtpdInteropTests : SmtpInteropBase
     }
 
     [Test]
+    public async Task A_batch_without_pipelining_goes_one_by_one_with_exact_bytes_and_a_refused_domain_fails_alone([Values] bool async)
+    {
+        var before = Directory.GetFiles(Store, "*.eml").Length;
+        await using var client = new SmtpClient(Options("AIOSMTPD", TlsMode.StartTlsRequired));
+        var messages = new[]
+        {
+            TutorialMessage($"alice@{Domain}"),
+            TutorialMessage($"x@{InteropEnvironment.Get("AIOSMTPD_REJECT_DOMAIN")}"),
+            TutorialMessage($"bob@{Domain}"),
+        };
+        SmtpBatchResult result;
+        if (async)
+        {
+            await client.ConnectAsync();
+            result = await client.SendBatchAsync(messages);
+        }
+        else
+        {
+            client.Connect();
+            result = client.SendBatch(messages);
+        }
+
+        Assert.That(result.Items.Select(i => i.Succeeded), Is.EqualTo(new[] { true, false, true }));
+        Assert.That(((SmtpCommandException)result.Items[1].Error!).StatusCode, Is.EqualTo(550));
+        Assert.That(result.Values.All(v => !v.UsedPipelining), Is.True);
+        var (eml, envelope) = await LatestAsync(before + 1);
+        Assert.That(eml, Is.EqualTo(Serialized(messages[2])));
+        Assert.That(envelope.RootElement.ToString(), Does.Contain($"bob@{Domain}"));
+        Assert.That(Directory.GetFiles(Store, "*.eml"), Has.Length.EqualTo(before + 2));
+        await client.NoopAsync();
+    }
+
+    [Test]
     public async Task Smtputf8_addresses_travel_as_utf8()
     {
         var before = Directory.GetFiles(Store, "*.eml").Length;

@@ -44,6 +44,48 @@ public class PostfixInteropTests : SmtpInteropBase
     }
 
     [Test]
+    public async Task A_batch_on_one_connection_arrives_byte_for_byte_and_a_refused_recipient_fails_alone([Values] bool async, [Values] bool pipelining)
+    {
+        var options = Options("SMTP_SUBMISSION", TlsMode.StartTlsRequired);
+        options.UsePipelining = pipelining;
+        using var client = new SmtpClient(options);
+        var messages = Enumerable.Range(0, 8).Select(i =>
+        {
+            var message = TutorialMessage(i == 3 ? $"no/such@{Domain}" : $"alice@{Domain}");
+            message.Subject = $"Batch {i}";
+            return message;
+        }).ToArray();
+        SmtpBatchResult result;
+        if (async)
+        {
+            await client.ConnectAsync();
+            await client.AuthenticateAsync(Alice);
+            result = await client.SendBatchAsync(messages);
+        }
+        else
+        {
+            client.Connect();
+            client.Authenticate(Alice);
+            result = client.SendBatch(messages);
+        }
+
+        Assert.That(result.Items.Select(i => i.Succeeded), Is.EqualTo(Enumerable.Range(0, 8).Select(i => i != 3)));
+        var refused = (SmtpCommandException)result.Items[3].Error!;
+        Assert.That((refused.ErrorCode, refused.StatusCode, refused.Mailbox), Is.EqualTo((SmtpErrorCode.RecipientRejected, (int?)550, $"no/such@{Domain}")));
+
+        // Postfix offers CHUNKING; a pipelined batch still uses DATA, whose dot can carry the next envelope (in lock-step,
+        // BDAT saves the round trip of DATA's 354).
+        Assert.That(result.Values.All(v => v.UsedTls && v.UsedPipelining == pipelining && v.UsedChunking == !pipelining), Is.True);
+        foreach (var item in result.Items.Where(i => i.Succeeded))
+        {
+            Assert.That(await PostfixDeliveredAsync("alice", item.Result!.QueueId!), Is.EqualTo(Lf(Serialized(messages[item.Index]))), $"message {item.Index}");
+        }
+
+        await client.NoopAsync();
+        await client.DisconnectAsync();
+    }
+
+    [Test]
     public async Task Every_sasl_mechanism_postfix_offers_after_tls([Values("PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256")] string mechanism)
     {
         var options = Options("SMTP_SUBMISSION", TlsMode.StartTlsRequired);

@@ -239,6 +239,10 @@ internal sealed class MailConnection : IDisposable
     /// <summary>Writes several command lines in one write (pipelining), each shown in the transcript.</summary>
     public ValueTask WriteCommandsAsync<TIo>(IReadOnlyList<string> commands, CancellationToken cancellationToken)
         where TIo : IIo
+        => WriteAsync<TIo>(FrameCommands(commands), cancellationToken);
+
+    /// <summary>The bytes of several command lines, each shown in the transcript as if written now.</summary>
+    public byte[] FrameCommands(IReadOnlyList<string> commands)
     {
         var batch = new StringBuilder();
         foreach (var command in commands)
@@ -247,7 +251,7 @@ internal sealed class MailConnection : IDisposable
             batch.Append(command).Append("\r\n");
         }
 
-        return WriteAsync<TIo>(Encoding.UTF8.GetBytes(batch.ToString()), cancellationToken);
+        return Encoding.UTF8.GetBytes(batch.ToString());
     }
 
     /// <summary>

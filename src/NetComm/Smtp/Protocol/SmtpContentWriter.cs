@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -82,7 +83,7 @@ internal sealed class SmtpContentWriter : Stream
             buffer = buffer[consumed..];
             if (Full)
             {
-                SendChunkAsync<SyncIo>(last: false, default).Complete();
+                SendChunkAsync<SyncIo>(last: false, null, default).Complete();
             }
         }
     }
@@ -98,7 +99,7 @@ internal sealed class SmtpContentWriter : Stream
             buffer = buffer[consumed..];
             if (Full)
             {
-                await SendChunkAsync<AsyncIo>(last: false, cancellationToken).ConfigureAwait(false);
+                await SendChunkAsync<AsyncIo>(last: false, null, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -112,7 +113,15 @@ internal sealed class SmtpContentWriter : Stream
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Ends the content: completes the last line, and sends the DATA terminator or the BDAT LAST chunk.</summary>
-    public async ValueTask FinishAsync<TIo>(CancellationToken cancellationToken)
+    public ValueTask FinishAsync<TIo>(CancellationToken cancellationToken)
+        where TIo : IIo
+        => FinishAsync<TIo>(null, cancellationToken);
+
+    /// <summary>
+    /// Ends the content: completes the last line, and sends the DATA terminator or the BDAT LAST chunk, followed in
+    /// the same write by <paramref name="next"/> (pipelined commands, for DATA only) when given.
+    /// </summary>
+    public async ValueTask FinishAsync<TIo>(IReadOnlyList<string>? next, CancellationToken cancellationToken)
         where TIo : IIo
     {
         if (_pendingCr || (_normalizeLineEndings && !_atLineStart))
@@ -123,7 +132,7 @@ internal sealed class SmtpContentWriter : Stream
             _atLineStart = true;
         }
 
-        await SendChunkAsync<TIo>(last: true, cancellationToken).ConfigureAwait(false);
+        await SendChunkAsync<TIo>(last: true, _chunked ? null : next, cancellationToken).ConfigureAwait(false);
         _finished = true;
     }
 
@@ -219,13 +228,25 @@ internal sealed class SmtpContentWriter : Stream
         return used;
     }
 
+    /// <summary>Grows the buffer (rarely: only pipelined commands after the dot can overflow it).</summary>
+    private void EnsureRoom(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(_length + count);
+            _buffer.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+    }
+
     private void Append(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(_buffer.AsSpan(_length));
         _length += bytes.Length;
     }
 
-    private async ValueTask SendChunkAsync<TIo>(bool last, CancellationToken cancellationToken)
+    private async ValueTask SendChunkAsync<TIo>(bool last, IReadOnlyList<string>? next, CancellationToken cancellationToken)
         where TIo : IIo
     {
         var contentLength = _length - HeaderRoom;
@@ -255,6 +276,13 @@ internal sealed class SmtpContentWriter : Stream
             {
                 _connection.Transcript.Client(".");
             }
+        }
+
+        if (next is not null)
+        {
+            var commands = _connection.FrameCommands(next);
+            EnsureRoom(commands.Length);
+            Append(commands);
         }
 
         await _connection.WriteAsync<TIo>(_buffer.AsMemory(start, _length - start), cancellationToken).ConfigureAwait(false);

@@ -25,36 +25,15 @@ internal sealed partial class SmtpEngine
 
         // Progress starts at once; measuring a large message takes a while, and a cancellation during it costs nothing.
         progress?.Report(new TransferProgress(0, null));
-        TransferPlan plan;
-        Gate.BeginPreparation();
-        try
-        {
-            plan = Plan(content, envelope, cancellationToken);
-        }
-        finally
-        {
-            Gate.EndPreparation();
-        }
-
+        var transaction = Prepare(content, envelope, progress, inBatch: false, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-
-        var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
-        commands.AddRange(plan.RcptTo);
-
-        // When no refusal could make us hold the message back, DATA joins the pipelined envelope (RFC 2920).
-        // BDAT content is not pipelined behind the envelope: a server that writes its envelope replies and
-        // its final reply separately with Nagle on (Postfix) then stalls every message on a delayed ACK.
-        var dataInBatch = plan.Pipelining && !plan.Chunking
-            && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
-        if (dataInBatch)
-        {
-            commands.Add("DATA");
-        }
 
         Gate.MoveTo(MailSessionState.InTransaction);
         try
         {
-            return await TransactAsync<TIo>(content, envelope, progress, plan, commands, dataInBatch, scope, cancellationToken).ConfigureAwait(false);
+            var result = await TransactAsync<TIo>(transaction, null, cancellationToken).ConfigureAwait(false);
+            scope.Succeed();
+            return result;
         }
         finally
         {
@@ -65,12 +44,47 @@ internal sealed partial class SmtpEngine
         }
     }
 
-    private async ValueTask<SmtpSendResult> TransactAsync<TIo>(OutgoingMessage content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, TransferPlan plan, List<string> commands, bool dataInBatch, MailTelemetry.OperationScope scope, CancellationToken cancellationToken)
+    /// <summary>Plans a message before a byte of it is sent (a blocking caller's cancellation meanwhile costs nothing).</summary>
+    private Transaction Prepare(OutgoingMessage content, SmtpEnvelope envelope, IProgress<TransferProgress>? progress, bool inBatch, CancellationToken cancellationToken)
+    {
+        TransferPlan plan;
+        Gate.BeginPreparation();
+        try
+        {
+            plan = Plan(content, envelope, inBatch, cancellationToken);
+        }
+        finally
+        {
+            Gate.EndPreparation();
+        }
+
+        var commands = new List<string>(envelope.Recipients.Count + 2) { plan.MailFrom };
+        commands.AddRange(plan.RcptTo);
+
+        // When no refusal could make us hold the message back, DATA joins the pipelined envelope (RFC 2920).
+        // BDAT content is not pipelined behind the envelope: a server that writes its envelope replies and
+        // its final reply separately with Nagle on (Postfix) then stalls every message on a delayed ACK.
+        var dataInGroup = plan.Pipelining && !plan.Chunking
+            && (_options.PartialDelivery == PartialDeliveryPolicy.SendToAccepted || envelope.Recipients.Count == 1);
+        if (dataInGroup)
+        {
+            commands.Add("DATA");
+        }
+
+        return new Transaction(content, envelope, progress, plan, commands, dataInGroup);
+    }
+
+    /// <summary>
+    /// Runs a prepared transaction to its final reply. <paramref name="nextEnvelope"/>, when given, is asked for the
+    /// commands to send in the same write as this message's final dot (a batch's next envelope).
+    /// </summary>
+    private async ValueTask<SmtpSendResult> TransactAsync<TIo>(Transaction transaction, Func<IReadOnlyList<string>?>? nextEnvelope, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        var replies = await ExchangeAsync<TIo>(commands, plan.Pipelining, cancellationToken).ConfigureAwait(false);
+        var (_, envelope, _, plan, commands, dataInGroup) = transaction;
+        var replies = await ExchangeAsync<TIo>(commands, plan.Pipelining, transaction.EnvelopeSent, cancellationToken).ConfigureAwait(false);
         var recipients = RecipientResults(envelope, replies);
-        var dataReply = dataInBatch && replies.Count == commands.Count ? replies[^1] : null;
+        var dataReply = dataInGroup && replies.Count == commands.Count ? replies[^1] : null;
         await CheckEnvelopeAsync<TIo>(envelope, plan, replies[0], recipients, dataReply, cancellationToken).ConfigureAwait(false);
 
         if (!plan.Chunking)
@@ -83,8 +97,8 @@ internal sealed partial class SmtpEngine
             }
         }
 
-        var (finalReply, bytes) = await TransferAsync<TIo>(content, plan, progress, cancellationToken).ConfigureAwait(false);
-        return Completed(recipients, finalReply, plan, bytes, scope);
+        var (finalReply, bytes) = await TransferAsync<TIo>(transaction, nextEnvelope, cancellationToken).ConfigureAwait(false);
+        return Completed(recipients, finalReply, plan, bytes);
     }
 
     private List<SmtpRecipientResult> RecipientResults(SmtpEnvelope envelope, List<SmtpReply> replies)
@@ -131,7 +145,7 @@ internal sealed partial class SmtpEngine
         }
     }
 
-    private SmtpSendResult Completed(List<SmtpRecipientResult> recipients, SmtpReply finalReply, TransferPlan plan, long bytes, MailTelemetry.OperationScope scope)
+    private SmtpSendResult Completed(List<SmtpRecipientResult> recipients, SmtpReply finalReply, TransferPlan plan, long bytes)
     {
         if (!finalReply.IsSuccess)
         {
@@ -142,14 +156,14 @@ internal sealed partial class SmtpEngine
         MailTelemetry.MessagesSent.Add(1);
         var accepted = recipients.Count(r => r.Accepted);
         SmtpLog.MessageSent(_logger, result.QueueId, accepted, bytes);
-        scope.Succeed();
         return result;
     }
 
     /// <summary>Decides, before a byte is sent, how the message goes, and refuses what the server cannot take.</summary>
-    private TransferPlan Plan(OutgoingMessage content, SmtpEnvelope envelope, CancellationToken cancellationToken)
+    private TransferPlan Plan(OutgoingMessage content, SmtpEnvelope envelope, bool inBatch, CancellationToken cancellationToken)
     {
         var caps = Capabilities;
+        var pipelining = caps.Supports(SmtpExtensions.Pipelining) && _options.UsePipelining;
         var smtpUtf8 = SmtpCommands.NeedsSmtpUtf8(envelope);
         if (smtpUtf8 && !caps.Supports(SmtpExtensions.SmtpUtf8))
         {
@@ -157,7 +171,8 @@ internal sealed partial class SmtpEngine
         }
 
         var inspection = content.Inspect(smtpUtf8, caps.Supports(SmtpExtensions.EightBitMime), cancellationToken);
-        var chunking = caps.Supports(SmtpExtensions.Chunking) && _options.UseChunking;
+        var chunking = caps.Supports(SmtpExtensions.Chunking) && _options.UseChunking
+            && (!inBatch || !pipelining || inspection is { NeedsBinary: true });
         string? body = null;
         if (inspection is { NeedsBinary: true })
         {
@@ -202,21 +217,28 @@ internal sealed partial class SmtpEngine
         return new TransferPlan(
             SmtpCommands.MailFrom(envelope, size, body, smtpUtf8, dsn),
             envelope.Recipients.Select(r => SmtpCommands.RcptTo(r, smtpUtf8, dsn)).ToList(),
-            caps.Supports(SmtpExtensions.Pipelining) && _options.UsePipelining,
+            pipelining,
             chunking,
             body == "BINARYMIME",
             smtpUtf8,
             inspection?.Size);
     }
 
-    /// <summary>Sends commands and reads one reply each: in one write when pipelining (RFC 2920), else in lock-step.</summary>
-    private async ValueTask<List<SmtpReply>> ExchangeAsync<TIo>(List<string> commands, bool pipelining, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends commands and reads one reply each: in one write when pipelining (RFC 2920), else in lock-step.
+    /// <paramref name="alreadySent"/>: pipelined commands that went out behind the previous message's final dot.
+    /// </summary>
+    private async ValueTask<List<SmtpReply>> ExchangeAsync<TIo>(List<string> commands, bool pipelining, bool alreadySent, CancellationToken cancellationToken)
         where TIo : IIo
     {
         var replies = new List<SmtpReply>(commands.Count);
         if (pipelining)
         {
-            await Live.WriteCommandsAsync<TIo>(commands, cancellationToken).ConfigureAwait(false);
+            if (!alreadySent)
+            {
+                await Live.WriteCommandsAsync<TIo>(commands, cancellationToken).ConfigureAwait(false);
+            }
+
             for (var i = 0; i < commands.Count; i++)
             {
                 replies.Add(await ReadReplyAsync<TIo>(commands[i], cancellationToken).ConfigureAwait(false));
@@ -243,12 +265,18 @@ internal sealed partial class SmtpEngine
     /// Streams the content through the filter, then reads the final reply (one per BDAT chunk).
     /// A connection lost from here on leaves the outcome unknown.
     /// </summary>
-    private async ValueTask<(SmtpReply Final, long Bytes)> TransferAsync<TIo>(OutgoingMessage content, TransferPlan plan, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    private async ValueTask<(SmtpReply Final, long Bytes)> TransferAsync<TIo>(Transaction transaction, Func<IReadOnlyList<string>?>? nextEnvelope, CancellationToken cancellationToken)
         where TIo : IIo
     {
-        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, progress, plan.Size);
-        await content.WriteToAsync<TIo>(writer, plan.SmtpUtf8, cancellationToken).ConfigureAwait(false);
-        await writer.FinishAsync<TIo>(cancellationToken).ConfigureAwait(false);
+        var plan = transaction.Plan;
+        using var writer = new SmtpContentWriter(Live, plan.Chunking, normalizeLineEndings: !plan.Binary, _options.ChunkSize, transaction.Progress, plan.Size);
+        await transaction.Content.WriteToAsync<TIo>(writer, plan.SmtpUtf8, cancellationToken).ConfigureAwait(false);
+
+        // RFC 2920 section 3.1: "The actual transfer of message content is explicitly allowed to be the first
+        // 'command' in a group", so the next envelope may follow the final dot in the same write.
+        var next = plan.Pipelining && !plan.Chunking ? nextEnvelope?.Invoke() : null;
+        await writer.FinishAsync<TIo>(next, cancellationToken).ConfigureAwait(false);
+        transaction.DotSent = true;
 
         // From here the server may have the whole message: a lost or garbled reply is "unknown", not "not sent".
         try
@@ -301,4 +329,13 @@ internal sealed partial class SmtpEngine
     private static SmtpCommandException Refuse(SmtpErrorCode code, string message) => new(message, code);
 
     private sealed record TransferPlan(string MailFrom, IReadOnlyList<string> RcptTo, bool Pipelining, bool Chunking, bool Binary, bool SmtpUtf8, long? Size);
+
+    /// <summary>A planned message: its commands, and whether they already went out behind the previous message's dot.</summary>
+    private sealed record Transaction(OutgoingMessage Content, SmtpEnvelope Envelope, IProgress<TransferProgress>? Progress, TransferPlan Plan, List<string> Commands, bool DataInGroup)
+    {
+        public bool EnvelopeSent { get; set; }
+
+        /// <summary>Whether the end of the content was written: from then on a lost reply leaves the outcome unknown.</summary>
+        public bool DotSent { get; set; }
+    }
 }
