@@ -58,7 +58,7 @@ internal sealed partial class SmtpComparison : IComparisonSuite
     /// </summary>
     private static void OneConnectionToSink(MimeMessage message, int count, CompareSettings settings)
     {
-        if (!settings.Includes("smtp.one-connection-sink"))
+        if (!settings.Includes("smtp.one-connection-sink") && !settings.Includes("smtp.one-connection-batch-sink"))
         {
             return;
         }
@@ -68,6 +68,11 @@ internal sealed partial class SmtpComparison : IComparisonSuite
         {
             Run("smtp.one-connection-sink", "msg/s", settings,
                 side => OneConnection(SmtpEndpoint.Plain(sink.Value.Host, sink.Value.Port), message, count, side == Side.NetComm ? Client.NetComm : Client.MailKitBest).Rate,
+                warmUp: true);
+
+            // The same workload through one SendBatch (the next envelope rides behind each dot), against MailKit one by one.
+            Run("smtp.one-connection-batch-sink", "msg/s", settings,
+                side => OneConnection(SmtpEndpoint.Plain(sink.Value.Host, sink.Value.Port), message, count, side == Side.NetComm ? Client.NetCommBatch : Client.MailKitBest).Rate,
                 warmUp: true);
         }
         finally
@@ -82,6 +87,7 @@ internal sealed partial class SmtpComparison : IComparisonSuite
     private enum Client
     {
         NetComm,
+        NetCommBatch,
         MailKitBest,
         MailKitDefaults,
     }
@@ -92,11 +98,7 @@ internal sealed partial class SmtpComparison : IComparisonSuite
         sender.Send(message);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            sender.Send(message);
-        }
-
+        sender.SendMany(message, count);
         var seconds = clock.Elapsed.TotalSeconds;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         sender.Quit();
@@ -116,13 +118,22 @@ internal sealed partial class SmtpComparison : IComparisonSuite
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static ISender Open(SmtpEndpoint endpoint, Client client) => client == Client.NetComm
-        ? new NetCommSender(endpoint)
+    private static ISender Open(SmtpEndpoint endpoint, Client client) => client is Client.NetComm or Client.NetCommBatch
+        ? new NetCommSender(endpoint, batch: client == Client.NetCommBatch)
         : new MailKitSender(endpoint, noDelay: client == Client.MailKitBest);
 
     private interface ISender : IDisposable
     {
         void Send(MimeMessage message);
+
+        /// <summary>The measured loop: one by one, or one batch where the client has one.</summary>
+        void SendMany(MimeMessage message, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Send(message);
+            }
+        }
 
         void Quit();
     }
@@ -130,9 +141,11 @@ internal sealed partial class SmtpComparison : IComparisonSuite
     private sealed class NetCommSender : ISender
     {
         private readonly NetCommSmtpClient _client;
+        private readonly bool _batch;
 
-        public NetCommSender(SmtpEndpoint endpoint)
+        public NetCommSender(SmtpEndpoint endpoint, bool batch = false)
         {
+            _batch = batch;
             var target = endpoint.Secured;
             var options = new SmtpClientOptions
             {
@@ -161,6 +174,20 @@ internal sealed partial class SmtpComparison : IComparisonSuite
         }
 
         public void Send(MimeMessage message) => _client.Send(message);
+
+        public void SendMany(MimeMessage message, int count)
+        {
+            if (_batch)
+            {
+                _client.SendBatch(Enumerable.Repeat(message, count)).EnsureAllSucceeded();
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                Send(message);
+            }
+        }
 
         public void Quit() => _client.Disconnect();
 
