@@ -226,7 +226,7 @@ public sealed partial class TcpConnection
             ApplySocketReceiveTimeout(timeout);
         }
 
-        var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
+        var deadline = TIo.IsAsync ? _readDeadline.Start(timeout, ref cancellationToken) : null;
         try
         {
             var n = await TIo.ReadAsync(_stream, buffer, cancellationToken).ConfigureAwait(false);
@@ -245,7 +245,7 @@ public sealed partial class TcpConnection
         }
         finally
         {
-            deadline?.Dispose();
+            _readDeadline.End(deadline);
         }
     }
 
