@@ -199,8 +199,10 @@ public sealed partial class TcpConnection
         {
             _readPos = _readEnd = 0;
         }
-        else if (_readEnd == _buffer.Length)
+        else if (_readPos > 0 && _buffer.Length - _readEnd < _buffer.Length / 4)
         {
+            // Little room left behind a partial line: move it to the front first, so the read below can take a whole
+            // TLS record (16 KiB) instead of its tail, and the record's rest a second call.
             Buffer.BlockCopy(_buffer, _readPos, _buffer, 0, BufferedCount);
             _readEnd -= _readPos;
             _readPos = 0;
