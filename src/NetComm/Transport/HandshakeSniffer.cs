@@ -13,7 +13,9 @@ namespace NetComm.Transport;
 /// </summary>
 /// <remarks>
 /// <paramref name="beforeRead"/>, when given, runs before every blocking read until <see cref="StopRecording"/>
-/// (the handshake deadline). The sniffer stays under the SslStream afterwards, as a plain pass-through.
+/// (the handshake deadline). The sniffer stays under the SslStream afterwards (its inner stream cannot be swapped),
+/// but steps out of the way: every read and write goes straight to <paramref name="inner"/>, with no check and no
+/// await of its own, so a TLS record costs one call more than SslStream over the socket and nothing else.
 /// </remarks>
 internal sealed class HandshakeSniffer(Stream inner, Action? beforeRead = null) : Stream
 {
@@ -68,6 +70,11 @@ internal sealed class HandshakeSniffer(Stream inner, Action? beforeRead = null) 
 
     public override int Read(Span<byte> buffer)
     {
+        if (_first is null)
+        {
+            return inner.Read(buffer);
+        }
+
         _beforeRead?.Invoke();
         var n = inner.Read(buffer);
         Record(buffer[..n]);
@@ -77,12 +84,8 @@ internal sealed class HandshakeSniffer(Stream inner, Action? beforeRead = null) 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Record(buffer.Span[..n]);
-        return n;
-    }
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        => _first is null ? inner.ReadAsync(buffer, cancellationToken) : RecordingReadAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
 
@@ -101,6 +104,13 @@ internal sealed class HandshakeSniffer(Stream inner, Action? beforeRead = null) 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    private async ValueTask<int> RecordingReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Record(buffer.Span[..n]);
+        return n;
+    }
 
     private void Record(ReadOnlySpan<byte> data)
     {

@@ -199,8 +199,10 @@ public sealed partial class TcpConnection
         {
             _readPos = _readEnd = 0;
         }
-        else if (_readEnd == _buffer.Length)
+        else if (_readPos > 0 && _buffer.Length - _readEnd < _buffer.Length / 4)
         {
+            // Little room left behind a partial line: move it to the front first, so the read below can take a whole
+            // TLS record (16 KiB) instead of its tail, and the record's rest a second call.
             Buffer.BlockCopy(_buffer, _readPos, _buffer, 0, BufferedCount);
             _readEnd -= _readPos;
             _readPos = 0;
@@ -226,7 +228,7 @@ public sealed partial class TcpConnection
             ApplySocketReceiveTimeout(timeout);
         }
 
-        var deadline = StartDeadline<TIo>(timeout, ref cancellationToken);
+        var deadline = TIo.IsAsync ? _readDeadline.Start(timeout, ref cancellationToken) : null;
         try
         {
             var n = await TIo.ReadAsync(_stream, buffer, cancellationToken).ConfigureAwait(false);
@@ -245,7 +247,7 @@ public sealed partial class TcpConnection
         }
         finally
         {
-            deadline?.Dispose();
+            _readDeadline.End(deadline);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class TcpConnection
     {
         var callerToken = cancellationToken;
         var started = Stopwatch.GetTimestamp();
-        var deadline = StartDeadline<TIo>(_writeTimeout, ref cancellationToken);
+        var deadline = TIo.IsAsync ? _writeDeadline.Start(_writeTimeout, ref cancellationToken) : null;
         try
         {
             await TIo.WriteAsync(_stream, data, cancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ public sealed partial class TcpConnection
         }
         finally
         {
-            deadline?.Dispose();
+            _writeDeadline.End(deadline);
         }
     }
 

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using NetComm.Transport.Internal;
 
 namespace NetComm.Transport;
 
@@ -28,6 +29,8 @@ public sealed partial class TcpConnection : ITcpConnection
     private readonly Socket? _socket;
     private readonly Stream _transport;
     private readonly int _bufferSize;
+    private readonly ReusableDeadline _readDeadline = new();
+    private readonly ReusableDeadline _writeDeadline = new();
     private Stream _stream;
     private SslStream? _sslStream;
     private byte[]? _buffer;
@@ -198,6 +201,8 @@ public sealed partial class TcpConnection : ITcpConnection
 
         _transport.Dispose();
         _socket?.Dispose();
+        _readDeadline.Dispose();
+        _writeDeadline.Dispose();
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using NetComm.Transport.Internal;
 
@@ -93,5 +94,30 @@ public sealed class TlsClientOptions
         ClientCertificates = ClientCertificates,
         EnabledSslProtocols = EnabledProtocols,
         CertificateRevocationCheckMode = RevocationMode,
+        CertificateChainPolicy = ChainPolicy(),
     };
+
+    /// <summary>
+    /// With <see cref="TrustedRoots"/>, the policy the runtime builds the server's chain under, so that the one chain
+    /// build of the handshake already ends at our roots (a second build of our own cost ~0.6 ms per handshake); null
+    /// leaves the machine's store and the runtime's defaults.
+    /// </summary>
+    private X509ChainPolicy? ChainPolicy()
+    {
+        if (TrustedRoots.Count == 0)
+        {
+            return null;
+        }
+
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = RevocationMode,
+        };
+        policy.CustomTrustStore.AddRange(TrustedRoots);
+        policy.ApplicationPolicy.Add(ServerAuthentication);
+        return policy;
+    }
+
+    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
 }

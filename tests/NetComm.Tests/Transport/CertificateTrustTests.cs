@@ -175,6 +175,30 @@ public class CertificateTrustTests
     }
 
     [Test]
+    public void With_trusted_roots_the_handshakes_one_chain_is_built_on_them()
+    {
+        // What the callback is handed is the chain the runtime built during the handshake: ending at our root, under
+        // custom trust, it is the verdict itself, so the check needs no second build of its own.
+        X509ChainTrustMode? trustMode = null;
+        string? root = null;
+        var options = new TlsClientOptions
+        {
+            TrustedRoots = { Authority },
+            CertificateValidation = (_, _, chain, errors) =>
+            {
+                trustMode = chain?.ChainPolicy.TrustMode;
+                root = chain?.ChainElements[^1].Certificate.Thumbprint;
+                return errors == System.Net.Security.SslPolicyErrors.None;
+            },
+        };
+
+        using var client = Handshake(s_issued.Value, options);
+
+        Assert.That(trustMode, Is.EqualTo(X509ChainTrustMode.CustomRootTrust));
+        Assert.That(root, Is.EqualTo(Authority.Thumbprint));
+    }
+
+    [Test]
     public void Only_the_option_named_for_it_replaces_every_check()
     {
         var stranger = TestCertificates.Create("somewhere.else");

@@ -101,4 +101,39 @@ public class LineReaderTests
         Assert.That(error!.PendingBytes, Is.EqualTo("<injected>\r\n".Length));
         Assert.That(connection.IsTls, Is.False);
     }
+
+    [Test]
+    public void A_partial_line_near_the_end_of_the_buffer_moves_to_the_front_before_the_next_read()
+    {
+        // 250 bytes in the first read: a whole line of 202 and 48 bytes of the next, leaving 6 bytes of room.
+        var inner = new RecordingStream([new string('a', 200) + "\r\n" + new string('b', 48), new string('b', 52) + "\r\n"]);
+        using var connection = new TcpConnection(inner, 256);
+
+        Assert.That(connection.ReadLine(), Is.EqualTo(new string('a', 200)));
+        Assert.That(connection.ReadLine(), Is.EqualTo(new string('b', 100)));
+
+        // Over TLS a read into 6 bytes takes a record's tail and leaves the rest for one more call.
+        Assert.That(inner.Requested, Is.EqualTo(new[] { 256, 256 - 48 }));
+    }
+
+    /// <summary>Serves one chunk per read and records how much room each read offered.</summary>
+    private sealed class RecordingStream(string[] chunks) : MemoryStream
+    {
+        private int _next;
+
+        public List<int> Requested { get; } = [];
+
+        public override int Read(Span<byte> buffer)
+        {
+            Requested.Add(buffer.Length);
+            if (_next == chunks.Length)
+            {
+                return 0;
+            }
+
+            var bytes = Encoding.ASCII.GetBytes(chunks[_next++]);
+            bytes.CopyTo(buffer);
+            return bytes.Length;
+        }
+    }
 }

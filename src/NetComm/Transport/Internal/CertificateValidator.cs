@@ -14,8 +14,6 @@ namespace NetComm.Transport.Internal;
 /// </summary>
 internal sealed class CertificateValidator
 {
-    private static readonly Oid s_serverAuthentication = new("1.3.6.1.5.5.7.3.1");
-
     private readonly TlsClientOptions _options;
     private readonly string _host;
 
@@ -50,7 +48,7 @@ internal sealed class CertificateValidator
             problems.Add($"it is not issued for \"{_host}\" (it names {CertificateFacts.Names(leaf)})");
         }
 
-        var chainProblems = ChainProblems(leaf, chain, errors);
+        var chainProblems = ChainProblems(chain, errors);
         var chainTrusted = chainProblems.Length == 0 || (_options.Pins.Count > 0 && IsPinned(leaf, _options.Pins));
         if (!chainTrusted)
         {
@@ -83,47 +81,21 @@ internal sealed class CertificateValidator
         "To trust a private CA, add it to TlsClientOptions.TrustedRoots (or AddTrustedRootsFromPemFile); " +
         "to trust this one certificate, add its SHA-256 thumbprint to TlsClientOptions.Pins.";
 
-    /// <summary>The chain's failures that count: the platform's, or those of a chain built on the trusted roots.</summary>
-    private X509ChainStatus[] ChainProblems(X509Certificate2 leaf, X509Chain? platformChain, SslPolicyErrors errors)
+    /// <summary>
+    /// The chain's failures that count. With <see cref="TlsClientOptions.TrustedRoots"/> the runtime built the chain
+    /// on them already (<see cref="TlsClientOptions.ToSslOptions"/>), so its verdict is the one to read either way.
+    /// </summary>
+    private X509ChainStatus[] ChainProblems(X509Chain? platformChain, SslPolicyErrors errors)
     {
-        X509ChainStatus[] statuses;
-        if (_options.TrustedRoots.Count > 0)
-        {
-            statuses = BuildOnTrustedRoots(leaf, platformChain);
-        }
-        else if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0)
+        if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0)
         {
             return [];
         }
-        else
-        {
-            statuses = platformChain?.ChainStatus is { Length: > 0 } reported
-                ? reported
-                : [new X509ChainStatus { Status = X509ChainStatusFlags.PartialChain, StatusInformation = "the chain could not be built" }];
-        }
 
+        X509ChainStatus[] statuses = platformChain?.ChainStatus is { Length: > 0 } reported
+            ? reported
+            : [new X509ChainStatus { Status = X509ChainStatusFlags.PartialChain, StatusInformation = "the chain could not be built" }];
         return statuses.Where(s => s.Status != X509ChainStatusFlags.NoError && !IsExcusedRevocation(s)).ToArray();
-    }
-
-    private X509ChainStatus[] BuildOnTrustedRoots(X509Certificate2 leaf, X509Chain? platformChain)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_options.TrustedRoots);
-        chain.ChainPolicy.RevocationMode = _options.RevocationMode;
-        chain.ChainPolicy.ApplicationPolicy.Add(s_serverAuthentication);
-        if (platformChain is not null)
-        {
-            // The intermediates the server sent.
-            chain.ChainPolicy.ExtraStore.AddRange(platformChain.ChainPolicy.ExtraStore);
-            foreach (var element in platformChain.ChainElements.Skip(1))
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        chain.Build(leaf);
-        return chain.ChainStatus;
     }
 
     private bool IsExcusedRevocation(X509ChainStatus status)
