@@ -106,7 +106,7 @@ public sealed class Pop3Mailbox : IPop3Mailbox
                 }
             }
 
-            var doomed = plan.ToDelete(_syncOptions, store.Seen, handled, now);
+            var doomed = plan.ToDelete(_syncOptions, store.Seen, now);
             IReadOnlyList<int> deleted = [];
             if (doomed.Count > 0)
             {
@@ -134,6 +134,8 @@ public sealed class Pop3Mailbox : IPop3Mailbox
 
             async ValueTask HandOverAsync(Pop3MessageInfo message, System.IO.Stream content, CancellationToken token)
             {
+                // Replies already buffered need no read that could notice a cancellation: no message is handed over after one.
+                token.ThrowIfCancellationRequested();
                 try
                 {
                     await handler(new Pop3SyncMessage(message.Uid!, message.Number, message.Size, content), token).ConfigureAwait(false);

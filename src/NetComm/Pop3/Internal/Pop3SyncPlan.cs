@@ -61,18 +61,20 @@ internal sealed class Pop3SyncPlan
     }
 
     /// <summary>
-    /// The message numbers to DELE once every id handed over is recorded: those handed over in this sync, or those
-    /// the store first recorded at least <see cref="Pop3SyncOptions.DeleteAfter"/> ago. A message whose handler
-    /// failed is never among them: it was not recorded.
+    /// The message numbers to DELE once every id handed over is recorded: every message the store has recorded
+    /// (handed over in this sync or an earlier one whose QUIT never came), or only those it first recorded at least
+    /// <see cref="Pop3SyncOptions.DeleteAfter"/> ago. A message whose handler failed is never among them: it was not recorded.
     /// </summary>
-    public IReadOnlyList<int> ToDelete(Pop3SyncOptions options, IReadOnlyDictionary<string, DateTimeOffset> recorded, IReadOnlyCollection<Pop3MessageInfo> handled, DateTimeOffset now)
-        => options.Deletion switch
+    public IReadOnlyList<int> ToDelete(Pop3SyncOptions options, IReadOnlyDictionary<string, DateTimeOffset> recorded, DateTimeOffset now)
+    {
+        var minimumAge = options.Deletion switch
         {
-            Pop3SyncDeletion.AfterHandled => handled.Select(m => m.Number).ToArray(),
-            Pop3SyncDeletion.AfterAge => Unique
-                .Where(m => recorded.TryGetValue(m.Uid!, out var firstSeen) && now - firstSeen >= options.DeleteAfter)
-                .Select(m => m.Number)
-                .ToArray(),
-            _ => [],
+            Pop3SyncDeletion.AfterHandled => TimeSpan.MinValue,
+            Pop3SyncDeletion.AfterAge => options.DeleteAfter,
+            _ => TimeSpan.MaxValue,
         };
+        return minimumAge == TimeSpan.MaxValue
+            ? []
+            : Unique.Where(m => recorded.TryGetValue(m.Uid!, out var firstSeen) && now - firstSeen >= minimumAge).Select(m => m.Number).ToArray();
+    }
 }
