@@ -110,7 +110,7 @@ public sealed class FileUidStore : IUidStore
                 Replace([]);
             }
 
-            _log = new FileStream(store.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            _log = OpenLog();
             var whole = Load();
             if (whole < _log.Length)
             {
@@ -160,7 +160,7 @@ public sealed class FileUidStore : IUidStore
 
             _log.Dispose();
             Replace(kept);
-            _log = new FileStream(_store.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            _log = OpenLog();
             _log.Seek(0, SeekOrigin.End);
             _seen.Clear();
             foreach (var entry in kept)
@@ -176,6 +176,12 @@ public sealed class FileUidStore : IUidStore
             _lock.Dispose();
         }
 
+        /// <summary>
+        /// Unbuffered: a line goes to the operating system in the write call, so a crash of the process after it cannot
+        /// lose it, and closing the file after a failure cannot write what the failure interrupted.
+        /// </summary>
+        private FileStream OpenLog() => new(_store.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+
         /// <summary>Writes the whole list to the temp file, fsyncs it and renames it over the store: all or nothing.</summary>
         private void Replace(IEnumerable<KeyValuePair<string, DateTimeOffset>> entries)
         {
@@ -185,7 +191,7 @@ public sealed class FileUidStore : IUidStore
                 text.Append(Line(entry.Key, entry.Value));
             }
 
-            using (var temp = new FileStream(TempPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var temp = new FileStream(TempPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 _store._fileSystem.Write(temp, Encoding.ASCII.GetBytes(text.ToString()));
                 _store._fileSystem.Flush(temp);

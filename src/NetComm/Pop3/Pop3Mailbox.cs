@@ -77,6 +77,8 @@ public sealed class Pop3Mailbox : IPop3Mailbox
         where TIo : IIo
     {
         MailCredentials.EnsureSendable(_credentials);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_syncOptions.DeleteAfter, TimeSpan.Zero, nameof(Pop3SyncOptions.DeleteAfter));
+        ArgumentNullException.ThrowIfNull(_syncOptions.TimeProvider, nameof(Pop3SyncOptions.TimeProvider));
         cancellationToken.ThrowIfCancellationRequested();
         var now = _syncOptions.TimeProvider.GetUtcNow();
 

@@ -106,13 +106,11 @@ public class Pop3MailboxCrashTests
             if (crash && when == CrashWhen.Torn)
             {
                 base.Write(file, bytes[..(bytes.Length / 2)]);
-                file.Flush();
             }
 
             if (!crash || when == CrashWhen.After)
             {
                 base.Write(file, bytes);
-                file.Flush();
             }
 
             if (crash)

@@ -249,6 +249,21 @@ public class Pop3MailboxTests
         Assert.That(fixture.Stored(), Is.Empty);
     }
 
+    [Test]
+    public void Caller_mistakes_are_refused_before_the_store_or_the_server_is_touched([Values] IoMode mode)
+    {
+        using var fixture = new SyncFixture(messages: 1);
+
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => fixture.Sync(mode, fixture.Mailbox(new Pop3SyncOptions { DeleteAfter = TimeSpan.FromDays(-1) })));
+        Assert.ThrowsAsync<ArgumentException>(() => fixture.Sync(mode, new Pop3Mailbox(fixture.ClientOptions(), new MailCredentials("alice", "se\r\ncret"), new FileUidStore(fixture.StorePath))));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAsync<OperationCanceledException>(() => fixture.Sync(mode, fixture.Mailbox(), cancellationToken: cancelled.Token));
+        Assert.That(File.Exists(fixture.StorePath), Is.False);
+        Assert.That(fixture.Transcript.Lines, Is.Empty);
+        Assert.Throws<ArgumentNullException>(() => fixture.Mailbox().Sync(null!));
+    }
+
     /// <summary>A store whose n-th record fails, as a full disk would.</summary>
     private sealed class FailingStore(IUidStore inner, int failOnRecord) : IUidStore
     {
