@@ -179,6 +179,40 @@ public class Pop3MailboxTests
     }
 
     [Test]
+    public async Task A_connection_lost_while_the_handler_reads_stops_the_sync_and_is_not_taken_for_the_handlers_failure([Values] IoMode mode)
+    {
+        using var fixture = new SyncFixture(messages: 3);
+        var uids = fixture.Maildrop.Messages.Select(m => m.Uid).ToArray();
+        fixture.Server.Faults.Pop3DisconnectDuringRetrieve(messageNumber: 2, times: 1);
+        var mailbox = fixture.Mailbox(new Pop3SyncOptions { Deletion = Pop3SyncDeletion.AfterHandled });
+
+        Assert.That(async () => await fixture.Sync(mode, mailbox), Throws.InstanceOf<MailProtocolException>());
+
+        Assert.That(fixture.Stored(), Is.EqualTo(new[] { uids[0] }));
+        Assert.That(fixture.Maildrop.Count, Is.EqualTo(3), "nothing deleted");
+        var again = await fixture.Sync(mode, mailbox);
+        Assert.That((again.Handled, again.Deleted), Is.EqualTo((uids[1..], 3)));
+        Assert.That(fixture.Delivered, Is.EqualTo(uids));
+    }
+
+    [Test]
+    public async Task A_refused_quit_is_thrown_after_the_records_and_the_next_sync_deletes_again([Values] IoMode mode)
+    {
+        using var fixture = new SyncFixture(messages: 2);
+        fixture.Server.Faults.Pop3Error("QUIT", "[SYS/TEMP] cannot update the maildrop", times: 1);
+        var mailbox = fixture.Mailbox(new Pop3SyncOptions { Deletion = Pop3SyncDeletion.AfterHandled });
+
+        var refused = Assert.ThrowsAsync<Pop3CommandException>(() => fixture.Sync(mode, mailbox));
+
+        Assert.That(refused!.ResponseCode, Is.EqualTo("SYS/TEMP"));
+        Assert.That(fixture.Stored(), Has.Count.EqualTo(2), "recorded, and not pruned");
+        Assert.That(fixture.Maildrop.Count, Is.EqualTo(2), "the server deleted nothing");
+        var again = await fixture.Sync(mode, mailbox);
+        Assert.That((again.New, again.AlreadySeen, again.Deleted, again.Pruned), Is.EqualTo((0, 2, 2, 2)));
+        Assert.That(fixture.Maildrop.Count, Is.Zero);
+    }
+
+    [Test]
     public async Task Cancelling_mid_sync_keeps_what_was_recorded_and_deletes_nothing([Values] IoMode mode)
     {
         using var fixture = new SyncFixture(messages: 5);
