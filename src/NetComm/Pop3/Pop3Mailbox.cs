@@ -26,7 +26,8 @@ namespace NetComm.Pop3;
 /// regenerated (a rebuilt maildrop) looks like a maildrop of new messages: everything is handed over again.
 /// An id listed twice in one UIDL breaks the promise: the first such message is handed over, the others are left
 /// alone (neither handed over nor deleted).</para>
-/// <para>Not thread-safe per sync: two syncs of one store at once are refused (<see cref="UidStoreLockedException"/>).</para>
+/// <para>Thread-safe: syncs of one store at once (through this mailbox or another, in this process or another) are
+/// refused with <see cref="UidStoreLockedException"/> rather than interleaved.</para>
 /// </remarks>
 public sealed class Pop3Mailbox : IPop3Mailbox
 {
@@ -76,6 +77,7 @@ public sealed class Pop3Mailbox : IPop3Mailbox
     private async ValueTask<Pop3SyncResult> SyncAsync<TIo>(Func<Pop3SyncMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
         where TIo : IIo
     {
+        _options.EnsureUsable();
         MailCredentials.EnsureSendable(_credentials);
         ArgumentOutOfRangeException.ThrowIfLessThan(_syncOptions.DeleteAfter, TimeSpan.Zero, nameof(Pop3SyncOptions.DeleteAfter));
         ArgumentNullException.ThrowIfNull(_syncOptions.TimeProvider, nameof(Pop3SyncOptions.TimeProvider));
@@ -85,7 +87,6 @@ public sealed class Pop3Mailbox : IPop3Mailbox
         // The store first: a second sync is refused before it touches the server.
         using var store = _store.Open();
         var client = new Pop3Client(_options);
-        var quit = false;
         try
         {
             await IoDispatch.CallAsync<TIo>(() => client.Connect(cancellationToken), () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
@@ -117,7 +118,6 @@ public sealed class Pop3Mailbox : IPop3Mailbox
             }
 
             // Every id handed over is durable by now, so the deletions QUIT makes cannot lose a message.
-            quit = true;
             await IoDispatch.CallAsync<TIo>(() => client.Commit(cancellationToken), () => client.CommitAsync(cancellationToken)).ConfigureAwait(false);
 
             var gone = deleted.Select(n => plan.ByNumber[n].Uid!).ToHashSet(StringComparer.Ordinal);
@@ -162,11 +162,9 @@ public sealed class Pop3Mailbox : IPop3Mailbox
         }
         finally
         {
-            if (!quit)
-            {
-                // Without QUIT the server deletes nothing (RFC 1939 section 6): a failed sync never costs a message.
-                client.Drop();
-            }
+            // After a failure: without QUIT the server deletes nothing (RFC 1939 section 6), so a failed sync never
+            // costs a message. After QUIT the connection is already closed and this does nothing.
+            client.Drop();
 
             await IoDispatch.CallAsync<TIo>(client.Dispose, () => client.DisposeAsync().AsTask()).ConfigureAwait(false);
         }

@@ -290,6 +290,7 @@ public class Pop3MailboxTests
 
         Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => fixture.Sync(mode, fixture.Mailbox(new Pop3SyncOptions { DeleteAfter = TimeSpan.FromDays(-1) })));
         Assert.ThrowsAsync<ArgumentException>(() => fixture.Sync(mode, new Pop3Mailbox(fixture.ClientOptions(), new MailCredentials("alice", "se\r\ncret"), new FileUidStore(fixture.StorePath))));
+        Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Sync(mode, new Pop3Mailbox(new Pop3ClientOptions(), new MailCredentials("alice", "secret"), new FileUidStore(fixture.StorePath))));
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.ThrowsAsync<OperationCanceledException>(() => fixture.Sync(mode, fixture.Mailbox(), cancellationToken: cancelled.Token));
