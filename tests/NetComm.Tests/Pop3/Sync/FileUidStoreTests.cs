@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text;
 using NetComm.Pop3;
+using NetComm.Tests.Support;
 
 namespace NetComm.Tests.Pop3.Sync;
 
@@ -77,6 +79,45 @@ public class FileUidStoreTests
         first.Dispose();
         using var second = store.Open();
         Assert.That(second.Seen, Is.Empty);
+    }
+
+    [Test]
+    public void The_lock_holds_against_another_process_both_ways()
+    {
+        if (!File.Exists("/usr/bin/flock"))
+        {
+            Assert.Ignore("needs util-linux flock(1)");
+        }
+
+        var store = new FileUidStore(StorePath);
+        using (store.Open())
+        {
+            using var probe = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["--nonblock", store.Path + ".lock", "true"]))!;
+            Assert.That(probe.WaitForExit(Timeouts.Wait), Is.True);
+            Assert.That(probe.ExitCode, Is.EqualTo(1), "another process cannot take the lock while a sync holds it");
+        }
+
+        var holder = new ProcessStartInfo("/usr/bin/flock", [store.Path + ".lock", "/bin/sh", "-c", "echo locked; read line"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        using var other = Process.Start(holder)!;
+        try
+        {
+            var line = other.StandardOutput.ReadLineAsync();
+            Assert.That(line.Wait(Timeouts.Wait) && line.Result == "locked", Is.True, "the other process took the lock");
+            Assert.Throws<UidStoreLockedException>(() => store.Open());
+        }
+        finally
+        {
+            other.StandardInput.WriteLine();
+            other.StandardInput.Close();
+            Assert.That(other.WaitForExit(Timeouts.Wait), Is.True);
+        }
+
+        using var after = store.Open();
+        Assert.That(after.Seen, Is.Empty, "released when the other process ended");
     }
 
     [Test]
