@@ -81,13 +81,16 @@ public sealed class FileUidStore : IUidStore
     private static string Line(string uid, DateTimeOffset firstSeen)
         => string.Create(CultureInfo.InvariantCulture, $"{uid} {firstSeen.ToUnixTimeMilliseconds()}\n");
 
-    /// <summary>RFC 1939 section 7: a unique id is 1 to 70 characters from 0x21 to 0x7E.</summary>
+    /// <summary>
+    /// RFC 1939 section 7: a unique id is 1 to 70 characters from 0x21 to 0x7E. Up to 255 are taken, as the client's
+    /// UIDL parser takes them, so that a server a little over the limit can still be synced.
+    /// </summary>
     private static void CheckUid(string uid)
     {
         ArgumentNullException.ThrowIfNull(uid);
-        if (uid.Length is 0 or > 70 || uid.AsSpan().ContainsAnyExceptInRange('!', '~'))
+        if (uid.Length is 0 or > 255 || uid.AsSpan().ContainsAnyExceptInRange('!', '~'))
         {
-            throw new ArgumentException($"\"{uid}\" is not a POP3 unique id (1 to 70 characters from 0x21 to 0x7E).", nameof(uid));
+            throw new ArgumentException($"\"{uid}\" is not a POP3 unique id (1 to 255 characters from 0x21 to 0x7E).", nameof(uid));
         }
     }
 
@@ -111,16 +114,24 @@ public sealed class FileUidStore : IUidStore
             }
 
             _log = OpenLog();
-            var whole = Load();
-            if (whole < _log.Length)
+            try
             {
-                // The last line was cut short by a crash: its message was never acknowledged. Cut it off, so the next
-                // line starts on a line of its own.
-                _log.SetLength(whole);
-                store._fileSystem.Flush(_log);
-            }
+                var whole = Load();
+                if (whole < _log.Length)
+                {
+                    // The last line was cut short by a crash: its message was never acknowledged. Cut it off, so the
+                    // next line starts on a line of its own.
+                    _log.SetLength(whole);
+                    store._fileSystem.Flush(_log);
+                }
 
-            _log.Seek(0, SeekOrigin.End);
+                _log.Seek(0, SeekOrigin.End);
+            }
+            catch
+            {
+                _log.Dispose();
+                throw;
+            }
         }
 
         public IReadOnlyDictionary<string, DateTimeOffset> Seen => _seen;

@@ -33,7 +33,7 @@ public interface IUidStoreSession : IDisposable
     IReadOnlyDictionary<string, DateTimeOffset> Seen { get; }
 
     /// <summary>Records <paramref name="uid"/> as handed over, durably, before returning.</summary>
-    /// <param name="uid">The server's unique id (1 to 70 printable ASCII characters, RFC 1939).</param>
+    /// <param name="uid">The server's unique id (printable ASCII without spaces: 1 to 70 characters by RFC 1939, up to 255 taken).</param>
     /// <param name="firstSeen">When it was handed over; the age that deletion after N days counts from.</param>
     void Record(string uid, DateTimeOffset firstSeen);
 

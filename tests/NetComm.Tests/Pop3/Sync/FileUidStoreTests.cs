@@ -163,7 +163,9 @@ public class FileUidStoreTests
     {
         using var session = new FileUidStore(StorePath).Open();
         Assert.Throws<ArgumentException>(() => session.Record(uid, s_t0));
-        Assert.Throws<ArgumentException>(() => session.Record(new string('x', 71), s_t0));
-        Assert.That(File.ReadAllText(StorePath, Encoding.ASCII), Is.EqualTo("NetComm UID store 1\n"));
+        Assert.Throws<ArgumentException>(() => session.Record(new string('x', 256), s_t0));
+        session.Record(new string('x', 255), s_t0);
+        Assert.That(session.Seen, Has.Count.EqualTo(1), "over RFC 1939's 70 but within what the UIDL parser takes");
+        Assert.That(File.ReadAllText(StorePath, Encoding.ASCII), Is.EqualTo($"NetComm UID store 1\n{new string('x', 255)} {s_t0.ToUnixTimeMilliseconds()}\n"));
     }
 }
