@@ -23,7 +23,7 @@ public static class Program
             case TcpAttack.ChildCommand:
                 return TcpAttack.RunChild(args[1..]);
             default:
-                Console.Error.WriteLine("usage: NetComm.Benchmarks bdn [--filter '*' ...] | compare tcp|udp|all|smtp|pop3|tcp-attack [--quick]");
+                Console.Error.WriteLine("usage: NetComm.Benchmarks bdn [--filter '*' ...] | compare tcp|udp|all|smtp|pop3|pop3-sync|tcp-attack [--quick]");
                 return 2;
         }
     }

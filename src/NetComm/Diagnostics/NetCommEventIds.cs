@@ -137,4 +137,10 @@ public static class NetCommEventIds
 
     /// <summary>A POP3 client could not connect: the host did not answer, refused, or the implicit TLS handshake failed.</summary>
     public const int Pop3ConnectFailed = 3015;
+
+    /// <summary>A <see cref="NetComm.Pop3.Pop3Mailbox"/> sync ended with QUIT: new, already seen, deleted, pruned and failed counts.</summary>
+    public const int Pop3SyncCompleted = 3016;
+
+    /// <summary>A <see cref="NetComm.Pop3.Pop3Mailbox"/> sync could not hand one new message over (its handler threw, or RETR was refused); it comes again next sync.</summary>
+    public const int Pop3SyncMessageFailed = 3017;
 }

@@ -23,4 +23,10 @@ internal static partial class Pop3Log
 
     [LoggerMessage(EventId = NetCommEventIds.Pop3Utf8Enabled, Level = LogLevel.Debug, Message = "POP3 session with {Host} switched to UTF-8")]
     public static partial void Utf8Enabled(ILogger logger, string host);
+
+    [LoggerMessage(EventId = NetCommEventIds.Pop3SyncCompleted, Level = LogLevel.Information, Message = "POP3 mailbox sync with {Host}: {New} new, {AlreadySeen} already seen, {Deleted} deleted, {Pruned} id(s) pruned, {Failed} failed")]
+    public static partial void SyncCompleted(ILogger logger, string host, int @new, int alreadySeen, int deleted, int pruned, int failed);
+
+    [LoggerMessage(EventId = NetCommEventIds.Pop3SyncMessageFailed, Level = LogLevel.Warning, Message = "POP3 mailbox sync with {Host}: message {Uid} (number {Number}) was not handed over; it comes again next sync")]
+    public static partial void SyncMessageFailed(ILogger logger, string host, string uid, int number, Exception error);
 }

@@ -31,6 +31,12 @@ public sealed partial class Pop3Client
         => _gate.RunAsync(Need.Any, null, t => AbandonAsync<AsyncIo>(t), cancellationToken);
 
     /// <summary>
+    /// Closes the connection without QUIT, so the server deletes nothing (RFC 1939 section 6). For a layer on top
+    /// that must not commit deletions after a failure of its own; call it between operations only.
+    /// </summary>
+    internal void Drop() => _session?.Close();
+
+    /// <summary>
     /// Ends the session as <see cref="Pop3ClientOptions.OnDisposeWithPendingDeletions"/> says, logging what became
     /// of pending deletions. Never throws.
     /// </summary>

@@ -57,14 +57,7 @@ public sealed partial class Pop3Client : IPop3Client
         where TIo : IIo
     {
         _transportForTests = () => MailConnection.Over(connection, _options, MailProtocol.Pop3);
-        if (TIo.IsAsync)
-        {
-            await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            Connect(cancellationToken);
-        }
+        await IoDispatch.CallAsync<TIo>(() => Connect(cancellationToken), () => ConnectAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -146,14 +139,14 @@ public sealed partial class Pop3Client : IPop3Client
 
     // Caller mistakes are found before any I/O, so they never cost the session.
 
-    /// <summary>Runs one maildrop operation (logged in) under the shared session rules.</summary>
-    private T Run<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+    /// <summary>Runs one maildrop operation (logged in) under the shared session rules (also for <see cref="Pop3Mailbox"/>).</summary>
+    internal T Run<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
         => _gate.Run(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
 
     private void Run(Func<Pop3Session, CancellationToken, ValueTask> operation, CancellationToken cancellationToken)
         => _gate.Run(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
 
-    private Task<T> RunAsync<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+    internal Task<T> RunAsync<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
         => _gate.RunAsync(Need.Authenticated, null, t => operation(_session!, t), cancellationToken);
 
     private Task RunAsync(Func<Pop3Session, CancellationToken, ValueTask> operation, CancellationToken cancellationToken)

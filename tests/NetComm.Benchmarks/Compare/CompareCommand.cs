@@ -4,7 +4,7 @@ using System.Globalization;
 namespace NetComm.Benchmarks.Compare;
 
 /// <summary>
-/// <c>compare tcp|udp|all|smtp|pop3 [--quick] [--rounds N] [--verbose]</c>: runs one protocol's suite
+/// <c>compare tcp|udp|all|smtp|pop3|pop3-sync [--quick] [--rounds N] [--verbose]</c>: runs one protocol's suite
 /// (or several) and prints a header, one line per workload, and the wall time. <c>compare tcp-attack</c> runs the
 /// slowloris stress run instead (see <see cref="TcpAttack"/>).
 /// </summary>
@@ -60,6 +60,12 @@ internal static class CompareCommand
             return Pop3Comparison.RunAsync(args.Where(a => a != "pop3").ToArray()).GetAwaiter().GetResult();
         }
 
+        if (target == "pop3-sync")
+        {
+            // A round-trip check of the mailbox sync against Dovecot, not a side-by-side comparison.
+            return Pop3SyncBenchmark.Run(args.Where(a => a != "pop3-sync").ToArray());
+        }
+
         if (target == "tcp-attack")
         {
             // A stress run, not a side-by-side comparison: one line of waits, threads and memory.
@@ -108,7 +114,7 @@ internal static class CompareCommand
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"compare: {problem}");
-        Console.Error.WriteLine("usage: compare tcp|udp|all|smtp|pop3|tcp-attack [--quick] [--rounds N] [--verbose] [--only WORKLOAD-PREFIX]");
+        Console.Error.WriteLine("usage: compare tcp|udp|all|smtp|pop3|pop3-sync|tcp-attack [--quick] [--rounds N] [--verbose] [--only WORKLOAD-PREFIX]");
         return 2;
     }
 }

@@ -275,7 +275,7 @@ internal static partial class Pop3Comparison
     }
 
     /// <summary>The benchmark mailboxes of build/interop.sh, from NETCOMM_INTEROP_* variables or artifacts/interop/interop.env.</summary>
-    private sealed class BenchServer
+    internal sealed class BenchServer
     {
         private readonly Dictionary<string, string> _values;
         private readonly X509Certificate2 _ca;

@@ -12,6 +12,9 @@ namespace NetComm.Pop3.Internal;
 /// </summary>
 internal sealed class Pop3MessageStream(DotUnstuffingReader reader, CancellationToken operationToken) : Stream
 {
+    /// <summary>Whether a read from the server failed: then a reader's exception is the connection's, not the reader's own.</summary>
+    public bool ConnectionFailed => reader.Faulted;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;

@@ -31,11 +31,14 @@ internal sealed partial class Pop3Session
         return listing.Uids!;
     }
 
-    /// <summary>STAT, LIST and UIDL in one round trip when pipelining, merged; a refused UIDL leaves the ids null.</summary>
-    public async ValueTask<IReadOnlyList<Pop3MessageInfo>> ListMessagesAsync<TIo>(CancellationToken cancellationToken)
+    /// <summary>
+    /// STAT, LIST and UIDL in one round trip when pipelining, merged; a refused UIDL leaves the ids null, or is thrown
+    /// as its <see cref="Pop3CommandException"/> when <paramref name="uidsRequired"/>.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Pop3MessageInfo>> ListMessagesAsync<TIo>(CancellationToken cancellationToken, bool uidsRequired = false)
         where TIo : IIo
     {
-        var listing = await ListingsAsync<TIo>(withSizes: true, withUids: true, cancellationToken, uidsOptional: true).ConfigureAwait(false);
+        var listing = await ListingsAsync<TIo>(withSizes: true, withUids: true, cancellationToken, uidsOptional: !uidsRequired).ConfigureAwait(false);
         var uids = listing.Uids?.ToDictionary(u => u.Number, u => u.Uid);
         return listing.Sizes!.Select(s => new Pop3MessageInfo(s.Number, s.Size, uids?.GetValueOrDefault(s.Number))).ToArray();
     }
