@@ -12,22 +12,10 @@ internal static class TourRunner
             return await RunCommandAsync(args, output).ConfigureAwait(false);
         }
 
-        TourOptions options;
-        try
+        var (options, exit) = await ParseAsync(args, TourOptions.Parse, o => o.ShowHelp, TourOptions.Usage, output).ConfigureAwait(false);
+        if (options is null)
         {
-            options = TourOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            await output.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            await output.WriteLineAsync(TourOptions.Usage).ConfigureAwait(false);
-            return 2;
-        }
-
-        if (options.ShowHelp)
-        {
-            await output.WriteLineAsync(TourOptions.Usage).ConfigureAwait(false);
-            return 0;
+            return exit;
         }
 
         var step = "setup";
@@ -67,25 +55,41 @@ internal static class TourRunner
         }
     }
 
-    /// <summary><c>serve</c> (until Ctrl+C or SIGTERM) or <c>connect</c>.</summary>
-    private static async Task<int> RunCommandAsync(string[] args, TextWriter output)
+    /// <summary>
+    /// Parses the command line; null options when the run ends here: exit code 2 after a bad argument (its error
+    /// and the usage printed), 0 after printing the usage that was asked for.
+    /// </summary>
+    private static async Task<(T? Options, int Exit)> ParseAsync<T>(string[] args, Func<string[], T> parse, Func<T, bool> showHelp, string usage, TextWriter output)
+        where T : class
     {
-        TutorialCommandOptions options;
+        T options;
         try
         {
-            options = TutorialCommandOptions.Parse(args);
+            options = parse(args);
         }
         catch (ArgumentException e)
         {
             await output.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            await output.WriteLineAsync(TutorialCommandOptions.Usage).ConfigureAwait(false);
-            return 2;
+            await output.WriteLineAsync(usage).ConfigureAwait(false);
+            return (null, 2);
         }
 
-        if (options.ShowHelp)
+        if (showHelp(options))
         {
-            await output.WriteLineAsync(TutorialCommandOptions.Usage).ConfigureAwait(false);
-            return 0;
+            await output.WriteLineAsync(usage).ConfigureAwait(false);
+            return (null, 0);
+        }
+
+        return (options, 0);
+    }
+
+    /// <summary><c>serve</c> (until Ctrl+C or SIGTERM) or <c>connect</c>.</summary>
+    private static async Task<int> RunCommandAsync(string[] args, TextWriter output)
+    {
+        var (options, exit) = await ParseAsync(args, TutorialCommandOptions.Parse, o => o.ShowHelp, TutorialCommandOptions.Usage, output).ConfigureAwait(false);
+        if (options is null)
+        {
+            return exit;
         }
 
         try

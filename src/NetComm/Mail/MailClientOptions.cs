@@ -116,9 +116,9 @@ public abstract class MailClientOptions
             (DataTimeout, nameof(DataTimeout)), (Tls.HandshakeTimeout, "Tls.HandshakeTimeout"),
         })
         {
-            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            if (!TimeoutRule.IsValid(value))
             {
-                throw Unusable($"{name}.{setting} is {value}: a timeout must be positive (or Timeout.InfiniteTimeSpan).");
+                throw Unusable($"{name}.{setting} is {value}: {TimeoutRule.Description}.");
             }
         }
 
@@ -130,13 +130,36 @@ public abstract class MailClientOptions
             }
         }
 
+        // A number bound from configuration can name no mode at all; it must not fall through to plaintext.
+        if (!Enum.IsDefined(TlsMode))
+        {
+            throw Unusable($"{name}.TlsMode {(int)TlsMode} is not a TlsMode: use one of {string.Join(", ", Enum.GetNames<TlsMode>())}.");
+        }
+
+        if (!Enum.IsDefined(Tls.Revocation))
+        {
+            throw Unusable($"{name}.Tls.Revocation {(int)Tls.Revocation} is not a RevocationCheck: use one of {string.Join(", ", Enum.GetNames<RevocationCheck>())}.");
+        }
+
+        if (Tls.ReplaceCertificateValidation is not null && (Tls.Pins.Count > 0 || Tls.TrustedRoots.Count > 0 || Tls.CertificateValidation is not null))
+        {
+            throw Unusable($"{name}.Tls.ReplaceCertificateValidation decides alone, so the Pins, TrustedRoots and CertificateValidation also set would be ignored: set one or the other.");
+        }
+
         if (TlsMode is (TlsMode.None or TlsMode.StartTlsRequired or TlsMode.StartTlsWhenAvailable) && Port == ImplicitTlsPort)
         {
             throw Unusable($"{name}.Port {Port} is the implicit-TLS port by convention, but TlsMode is {TlsMode}: use TlsMode.ImplicitTls (or TlsMode.Auto).");
         }
+
+        EnsureProtocolSettingsUsable(name);
     }
 
-    private static InvalidOperationException Unusable(string message) => new(message + " Nothing was sent.");
+    /// <summary>The protocol's own settings, checked as <see cref="EnsureUsable"/> checks the common ones.</summary>
+    private protected virtual void EnsureProtocolSettingsUsable(string name)
+    {
+    }
+
+    private protected static InvalidOperationException Unusable(string message) => new(message + " Nothing was sent.");
 
     /// <summary>The port that is implicit TLS by convention for this protocol.</summary>
     internal abstract int ImplicitTlsPort { get; }

@@ -9,9 +9,26 @@ public sealed partial class MailCredentials
     /// PLAIN's fields and CR or LF would end a command line early and smuggle in another command. The same rule
     /// for every field, every mechanism and both protocols. Also refuses credentials bound incompletely from configuration.
     /// </summary>
-    internal static void EnsureSendable(MailCredentials credentials)
+    /// <remarks>
+    /// Checks and returns a private copy: the caller's object is settable (configuration binding), and a login
+    /// reads the fields several awaits later, so what goes on the wire must be exactly what was checked.
+    /// </remarks>
+    internal static MailCredentials Sendable(MailCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
+        var copy = new MailCredentials
+        {
+            UserName = credentials.UserName,
+            Password = credentials.Password,
+            AccessToken = credentials.AccessToken,
+            AuthorizationId = credentials.AuthorizationId,
+        };
+        EnsureSendable(copy);
+        return copy;
+    }
+
+    private static void EnsureSendable(MailCredentials credentials)
+    {
         if (string.IsNullOrEmpty(credentials.UserName))
         {
             throw new ArgumentException("The credentials have no UserName; nothing was sent.", nameof(credentials));

@@ -40,13 +40,16 @@ public sealed partial class Pop3Client : IPop3Client
     private Func<MailConnection>? _transportForTests;
     private Pop3Session? _session;
 
+    // The connection of a connect in progress: the gate's cancellation closes it, as it closes an open session's.
+    private MailConnection? _connecting;
+
     /// <summary>Creates a client; nothing happens on the network until <see cref="Connect"/>.</summary>
     public Pop3Client(Pop3ClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
-        _gate = new MailSessionGate(MailProtocol.Pop3, options, () => _session?.Connection, Break);
+        _gate = new MailSessionGate(MailProtocol.Pop3, options, () => _session?.Connection ?? Volatile.Read(ref _connecting), Break);
     }
 
     /// <summary>Starts a session over an open connection instead of dialling (tests run scripted servers this way).</summary>
@@ -116,18 +119,32 @@ public sealed partial class Pop3Client : IPop3Client
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => _gate.Run(Need.Unauthenticated, () => CheckCredentials(credentials), t => _session!.AuthenticateAsync<SyncIo>(credentials, t), cancellationToken);
+    {
+        MailCredentials? sendable = null;
+        _gate.Run(Need.Unauthenticated, () => sendable = MailCredentials.Sendable(credentials), t => _session!.AuthenticateAsync<SyncIo>(sendable!, t), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => _gate.RunAsync(Need.Unauthenticated, () => CheckCredentials(credentials), t => _session!.AuthenticateAsync<AsyncIo>(credentials, t), cancellationToken);
+    {
+        MailCredentials? sendable = null;
+        return _gate.RunAsync(Need.Unauthenticated, () => sendable = MailCredentials.Sendable(credentials), t => _session!.AuthenticateAsync<AsyncIo>(sendable!, t), cancellationToken);
+    }
 
     private async ValueTask OpenAsync<TIo>(CancellationToken cancellationToken)
         where TIo : IIo
-        => _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, _gate, _transportForTests, cancellationToken).ConfigureAwait(false);
+    {
+        try
+        {
+            _session = await Pop3Session.ConnectAsync<TIo>(_options, _logger, _gate, _transportForTests, c => Volatile.Write(ref _connecting, c), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _connecting, null);
+        }
+    }
 
     // Caller mistakes are found before any I/O, so they never cost the session.
-    private static void CheckCredentials(MailCredentials credentials) => MailCredentials.EnsureSendable(credentials);
 
     /// <summary>Runs one maildrop operation (logged in) under the shared session rules.</summary>
     private T Run<T>(Func<Pop3Session, CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
@@ -148,6 +165,7 @@ public sealed partial class Pop3Client : IPop3Client
         var session = _session;
         if (session is null)
         {
+            Volatile.Read(ref _connecting)?.Dispose();
             _gate.MoveTo(MailSessionState.Broken);
             return;
         }

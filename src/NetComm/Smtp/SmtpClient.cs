@@ -77,11 +77,17 @@ public sealed class SmtpClient : ISmtpClient
 
     /// <inheritdoc />
     public void Authenticate(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => Gate.Run(Need.Unauthenticated, () => CheckCredentials(credentials), t => _engine.AuthenticateAsync<SyncIo>(credentials, t), cancellationToken);
+    {
+        MailCredentials? sendable = null;
+        Gate.Run(Need.Unauthenticated, () => sendable = MailCredentials.Sendable(credentials), t => _engine.AuthenticateAsync<SyncIo>(sendable!, t), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task AuthenticateAsync(MailCredentials credentials, CancellationToken cancellationToken = default)
-        => Gate.RunAsync(Need.Unauthenticated, () => CheckCredentials(credentials), t => _engine.AuthenticateAsync<AsyncIo>(credentials, t), cancellationToken);
+    {
+        MailCredentials? sendable = null;
+        return Gate.RunAsync(Need.Unauthenticated, () => sendable = MailCredentials.Sendable(credentials), t => _engine.AuthenticateAsync<AsyncIo>(sendable!, t), cancellationToken);
+    }
 
     /// <inheritdoc />
     public SmtpSendResult Send(MimeMessage message, CancellationToken cancellationToken = default)
@@ -144,7 +150,6 @@ public sealed class SmtpClient : ISmtpClient
     }
 
     // Caller mistakes are found before any I/O, so they never cost the session.
-    private static void CheckCredentials(MailCredentials credentials) => MailCredentials.EnsureSendable(credentials);
 
     private static void CheckSend(object content, SmtpEnvelope envelope)
     {

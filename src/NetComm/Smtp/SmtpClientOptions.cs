@@ -29,12 +29,26 @@ public sealed class SmtpClientOptions : MailClientOptions
     /// <summary>Send content with BDAT when the server offers CHUNKING (RFC 3030).</summary>
     public bool UseChunking { get; set; } = true;
 
-    /// <summary>Size of each BDAT chunk in bytes.</summary>
+    /// <summary>Size of each BDAT chunk in bytes (1 to 16 MiB; one chunk's buffer is held while sending).</summary>
     public int ChunkSize { get; set; } = 64 * 1024;
 
     /// <summary>What to do when some recipients are refused.</summary>
     public PartialDeliveryPolicy PartialDelivery { get; set; } = PartialDeliveryPolicy.AbortIfAnyRejected;
 
+    private const int MaxChunkSize = 16 * 1024 * 1024;
+
+    private protected override void EnsureProtocolSettingsUsable(string name)
+    {
+        if (ChunkSize is <= 0 or > MaxChunkSize)
+        {
+            throw Unusable($"{name}.ChunkSize is {ChunkSize}: use 1 to {MaxChunkSize:N0} bytes (a chunk is buffered whole).");
+        }
+
+        if (!Enum.IsDefined(PartialDelivery))
+        {
+            throw Unusable($"{name}.PartialDelivery {(int)PartialDelivery} is not a PartialDeliveryPolicy: use one of {string.Join(", ", Enum.GetNames<PartialDeliveryPolicy>())}.");
+        }
+    }
 
     internal override int ImplicitTlsPort => 465;
 

@@ -212,9 +212,9 @@ public sealed partial class TcpConnection : ITcpConnection
 
     private static TimeSpan ValidateTimeout(TimeSpan value)
     {
-        if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
+        if (!TimeoutRule.IsValid(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "A timeout must be positive or Timeout.InfiniteTimeSpan.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, TimeoutRule.Description + ".");
         }
 
         return value;

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using NetComm.TestSupport;
 
 namespace NetComm.Fuzz.Targets;
 
@@ -8,21 +9,9 @@ namespace NetComm.Fuzz.Targets;
 /// bytes per read at most (small chunks put read boundaries everywhere), then the end of the stream.
 /// What the client writes is discarded: the targets feed replies, whatever was asked.
 /// </summary>
-internal sealed class FuzzServerStream(byte[] serverBytes, int chunk = int.MaxValue) : Stream
+internal sealed class FuzzServerStream(byte[] serverBytes, int chunk = int.MaxValue) : ServerEndStream
 {
     private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -32,19 +21,7 @@ internal sealed class FuzzServerStream(byte[] serverBytes, int chunk = int.MaxVa
         return n;
     }
 
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-    }
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

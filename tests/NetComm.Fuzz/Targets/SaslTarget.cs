@@ -67,7 +67,7 @@ internal static class SaslTarget
         var options = FuzzSetup.Pop3();
         var connection = MailConnection.Over(new TcpConnection(new FuzzServerStream(FuzzSetup.After("+OK fuzz\r\n-ERR no CAPA\r\n", server))), options, MailProtocol.Pop3);
         var gate = new MailSessionGate(MailProtocol.Pop3, options, () => connection, _ => { });
-        using var session = Pop3Session.ConnectAsync<SyncIo>(options, NullLogger.Instance, gate, () => connection, default).Complete();
+        using var session = Pop3Session.ConnectAsync<SyncIo>(options, NullLogger.Instance, gate, () => connection, _ => { }, default).Complete();
         var context = new AuthenticationContext(MailProtocol.Pop3, options, NullLogger.Instance, credentials, false, [mechanism.Name], []);
         SaslExchange.RunAsync<SyncIo>(mechanism, session, context, default).Complete();
     }

@@ -31,6 +31,8 @@ public class LayeringTests
         yield return new TestCaseData("Smtp", new[] { "NetComm.Pop3" }).SetName("Smtp_never_uses_Pop3");
         yield return new TestCaseData("Pop3", new[] { "NetComm.Smtp" }).SetName("Pop3_never_uses_Smtp");
         yield return new TestCaseData("Mime", new[] { "NetComm.Smtp", "NetComm.Pop3", "NetComm.Transport" }).SetName("Mime_knows_no_protocol");
+        yield return new TestCaseData(Path.Combine("Smtp", "Protocol"), new[] { "NetComm.Mime", "MimeKit" }).SetName("Smtp_engine_sees_streams_not_MIME");
+        yield return new TestCaseData(Path.Combine("Pop3", "Internal"), new[] { "NetComm.Mime", "MimeKit" }).SetName("Pop3_engine_sees_streams_not_MIME");
     }
 
     [TestCaseSource(nameof(Rules))]

@@ -42,6 +42,12 @@ public abstract class SessionProtocol
     public void ServeLogin(ITcpConnection c)
     {
         SessionScript.Expect(c, "AUTH PLAIN");
+        AcceptLogin(c);
+    }
+
+    /// <summary>Ends a login the script has read: the success reply (and, for POP3, the CAPA read again after login).</summary>
+    public void AcceptLogin(ITcpConnection c)
+    {
         c.WriteLine(AuthAccepted);
         AfterLogin(c);
     }

@@ -64,6 +64,26 @@ public class SessionRulesTests
     }
 
     [Test]
+    public void A_connect_cancelled_while_waiting_for_the_greeting_ends_at_once_and_is_not_logged_as_a_failure([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        using var server = Serve(c => c.ReadLine());
+        var log = new ListLogger();
+        var options = p.Options(server, TlsMode.None);
+        options.GreetingTimeout = Timeouts.Wait;
+        options.Logger = log;
+        using var client = p.Create(options);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var watch = Stopwatch.StartNew();
+        Assert.CatchAsync<OperationCanceledException>(() => client.Connect(mode, cancel.Token));
+
+        Assert.That(watch.Elapsed, Is.LessThan(Timeouts.Wait / 2), "the cancellation, not the greeting timeout, ended it");
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(log.Events.Where(e => e.Level >= LogLevel.Warning), Is.Empty, "a cancellation is the caller's choice, not a failure");
+    }
+
+    [Test]
     public void A_silent_server_is_a_timeout_that_names_both_likely_causes([Values] Protocol protocol, [Values] IoMode mode)
     {
         var p = SessionProtocol.For(protocol);
@@ -171,6 +191,41 @@ public class SessionRulesTests
         {
             Assert.That(heard.Where(l => !l.StartsWith("QUIT", StringComparison.Ordinal)), Is.Empty, "not a byte of the login went out");
         }
+    }
+
+    [Test]
+    public async Task Credentials_changed_during_a_login_do_not_reach_the_wire([Values] Protocol protocol, [Values] IoMode mode)
+    {
+        var p = SessionProtocol.For(protocol);
+        var credentials = new MailCredentials("alice", "secret");
+        string? passwordOnTheWire = null;
+        using var server = Serve(c =>
+        {
+            p.ServeConnect(c, "LOGIN");
+            var auth = Expect(c, "AUTH LOGIN");
+            if (auth.Trim().Split(' ').Length == 2)
+            {
+                c.WriteLine(p.Challenge(Convert.ToBase64String("Username:"u8)));
+                c.ReadLine();
+            }
+
+            // Between the checks and the password's turn, the caller's object changes (a configuration reload
+            // binding into the same instance): the login must go on with what was checked.
+            credentials.Password = "changed\r\nDELE 1";
+            c.WriteLine(p.Challenge(Convert.ToBase64String("Password:"u8)));
+            passwordOnTheWire = Encoding.UTF8.GetString(Convert.FromBase64String(c.ReadLine()!.Trim()));
+            p.AcceptLogin(c);
+            Expect(c, "QUIT");
+        });
+        var options = p.Options(server, TlsMode.None);
+        SetMechanism(options, "LOGIN");
+        using var client = p.Create(options);
+        await client.Connect(mode);
+
+        await client.Authenticate(mode, credentials);
+
+        Assert.That(passwordOnTheWire, Is.EqualTo("secret"));
+        Assert.That(client.State, Is.EqualTo(MailSessionState.Authenticated));
     }
 
     [Test]
@@ -288,6 +343,11 @@ public class SessionRulesTests
             (o => o.MaxReplyLines = 0, "MaxReplyLines is 0"),
             (o => o.Tls = null!, "Tls is null"),
             (o => { o.Port = implicitPort; o.TlsMode = TlsMode.StartTlsRequired; }, $"Port {implicitPort} is the implicit-TLS port"),
+            (o => o.CommandTimeout = TimeSpan.FromDays(30), "CommandTimeout is 30.00:00:00"),
+            (o => o.GreetingTimeout = TimeSpan.FromDays(25), "GreetingTimeout is 25.00:00:00"),
+            (o => o.TlsMode = (TlsMode)42, "TlsMode 42 is not a TlsMode"),
+            (o => o.Tls.Revocation = (RevocationCheck)9, "Tls.Revocation 9 is not a RevocationCheck"),
+            (o => { o.Tls.ReplaceCertificateValidation = (_, certificate, _, _) => certificate is not null; o.Tls.Pins.Add("00"); }, "ReplaceCertificateValidation decides alone"),
         };
 
         foreach (var (spoil, says) in cases)

@@ -38,6 +38,7 @@ public static class SessionScript
     }
 
     /// <summary>Writes <paramref name="text"/> one byte at a time, <paramref name="gap"/> apart, until the client leaves or the text ends.</summary>
+    /// <remarks>The gaps are the stimulus (a slow server), not synchronisation: no test waits on them.</remarks>
     public static void Drip(ITcpConnection c, string text, TimeSpan gap)
     {
         foreach (var b in System.Text.Encoding.ASCII.GetBytes(text))

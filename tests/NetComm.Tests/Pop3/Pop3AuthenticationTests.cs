@@ -205,10 +205,13 @@ public class Pop3AuthenticationTests
     {
         var script = Pop3Script.LoggedIn().C("RETR 1").S("+OK").Raw("Subject: shown\r\n\r\nvisible body\r\n.\r\n");
         var transcript = new StringWriter();
+        var log = new ListLogger();
         using var client = await Io.LoggedIn(mode, new ScriptedPop3Stream(script, ChunkMode.PerByte), Io.ScriptOptions(o =>
         {
             o.Transcript = transcript;
             o.TranscriptIncludesContent = true;
+            o.Logger = log;
+            o.LogTranscript = true;
         }));
 
         await Io.Call(mode, () => client.Retrieve(1), () => client.RetrieveAsync(1));
@@ -217,5 +220,7 @@ public class Pop3AuthenticationTests
         Assert.That(text, Does.Contain("C: PASS ********"));
         Assert.That(text, Does.Not.Contain("secret"));
         Assert.That(text, Does.Contain("S: visible body"));
+        var logged = string.Join("\n", log.Events.Select(e => e.Message));
+        Assert.That(logged, Does.Contain("S: <message 1: ").And.Not.Contain("visible body"), "content goes to the writer only; the logger gets its size");
     }
 }

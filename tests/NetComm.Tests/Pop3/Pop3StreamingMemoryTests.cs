@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using NetComm.TestSupport;
 using NetComm.Tests.Pop3.Fixtures;
 
 namespace NetComm.Tests.Pop3;
@@ -99,7 +100,7 @@ public class Pop3StreamingMemoryTests
     /// Serves a login and then a RETR reply of about <c>size</c> bytes generated on the fly: lines of
     /// <c>lineLength</c> bytes, every tenth one starting with a (stuffed) dot. Commands are accepted unread.
     /// </summary>
-    private sealed class LargeRetrServer : Stream
+    private sealed class LargeRetrServer : ServerEndStream
     {
         private readonly byte[] _prefix;
         private readonly byte[] _line;
@@ -124,18 +125,6 @@ public class Pop3StreamingMemoryTests
 
         private long BodyWireLength => (_lines * _line.Length) + 3;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             var total = 0;
@@ -154,25 +143,9 @@ public class Pop3StreamingMemoryTests
             return total;
         }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-        }
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
         }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => default;
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         private int Next(Span<byte> buffer)
         {

@@ -182,11 +182,8 @@ public class SmtpClientScriptTests
     public async Task Content_a_seven_bit_server_cannot_take_is_encoded_for_the_wire_and_the_message_is_restored([Values] bool async)
     {
         string? data = null;
-        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING")
-            .Client("MAIL FROM:<sender@example.test>").Client("RCPT TO:").Client("DATA")
-            .Server("250 ok").Server("250 ok").Server("354 go").ClientData(d => data = d).Server("250 ok");
-        using var client = new SmtpClient(PlainOptions(), server);
-        await ConnectAsync(client, async);
+        var (client, server) = await SevenBitPipeliningClientAsync(d => data = d, async);
+        using var _ = client;
         var message = Message();
         var text = new TextPart("plain") { Text = "Grüße " + new string('a', 2000), ContentTransferEncoding = ContentEncoding.EightBit };
         message.Body = text;
@@ -246,11 +243,7 @@ public class SmtpClientScriptTests
     public async Task Parts_of_an_attached_message_are_fitted_for_the_wire_and_restored_too([Values] bool async)
     {
         string? data = null;
-        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING")
-            .Client("MAIL FROM:<sender@example.test>").Client("RCPT TO:").Client("DATA")
-            .Server("250 ok").Server("250 ok").Server("354 go").ClientData(d => data = d).Server("250 ok");
-        using var client = new SmtpClient(PlainOptions(), server);
-        await ConnectAsync(client, async);
+        using var client = (await SevenBitPipeliningClientAsync(d => data = d, async)).Client;
         var inner = Message();
         var innerText = new TextPart("plain") { Text = "Grüße " + new string('a', 2000) };
         inner.Body = innerText;
@@ -264,6 +257,17 @@ public class SmtpClientScriptTests
         Assert.That(data.All(c => c < 128), Is.True);
         Assert.That(innerText.ContentTransferEncoding, Is.EqualTo(ContentEncoding.Default));
         Assert.That(message.ToString(), Is.EqualTo(before));
+    }
+
+    /// <summary>A connected client whose server offers PIPELINING but not 8BITMIME and accepts one message, handing its data to <paramref name="data"/>.</summary>
+    private static async Task<(SmtpClient Client, ScriptedServerStream Server)> SevenBitPipeliningClientAsync(Action<string> data, bool async)
+    {
+        var server = Greeted(ChunkMode.Whole, "250-mail.example.test\n250 PIPELINING")
+            .Client("MAIL FROM:<sender@example.test>").Client("RCPT TO:").Client("DATA")
+            .Server("250 ok").Server("250 ok").Server("354 go").ClientData(data).Server("250 ok");
+        var client = new SmtpClient(PlainOptions(), server);
+        await ConnectAsync(client, async);
+        return (client, server);
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Text;
 using MimeKit;
 using NetComm.Mail;
 using NetComm.Smtp;
@@ -76,6 +77,26 @@ public class SmtpSendProgressTests
         var result = await Io.Call(mode, () => client.Send(Message(new MemoryStream(new byte[1000]))), () => client.SendAsync(Message(new MemoryStream(new byte[1000]))));
         Assert.That(result.FinalReply.IsSuccess, Is.True);
         Assert.That(server.Messages, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_raw_send_cancelled_while_measured_leaves_the_callers_stream_where_it_was([Values] IoMode mode)
+    {
+        await using var server = TestMailServer.Launch(o => o.AddUser("alice", "secret", "alice@example.test"));
+        using var client = new SmtpClient(Options(server));
+        client.Connect();
+        var bytes = Encoding.ASCII.GetBytes("From: sender@example.test\r\nTo: alice@example.test\r\nSubject: raw\r\n\r\n" + string.Concat(Enumerable.Repeat("a line of the body\r\n", 20_000)));
+        var source = new MemoryStream(bytes);
+        using var cancel = new CancellationTokenSource();
+        var raw = new CancellingStream(source, cancel);
+        var envelope = new SmtpEnvelope("sender@example.test", "alice@example.test");
+
+        Assert.CatchAsync<OperationCanceledException>(() => Io.Call(mode, () => client.SendRaw(raw, envelope, null, cancel.Token), () => client.SendRawAsync(raw, envelope, null, cancel.Token)));
+        Assert.That(source.Position, Is.Zero, "the measurement put the stream back");
+
+        await Io.Call(mode, () => client.SendRaw(raw, envelope), () => client.SendRawAsync(raw, envelope));
+        Assert.That(server.Messages, Has.Count.EqualTo(1));
+        Assert.That(server.Messages[0].RawData.Length, Is.EqualTo(bytes.Length), "the retry sent the whole message");
     }
 
     private sealed class SyncProgress(Action<TransferProgress> report) : IProgress<TransferProgress>

@@ -1,4 +1,5 @@
 using System.Text;
+using NetComm.TestSupport;
 
 namespace NetComm.Tests.Support;
 
@@ -8,7 +9,7 @@ namespace NetComm.Tests.Support;
 /// exercises every buffer boundary of the client's reader. A client that reads while the script expects
 /// it to write fails the test at once instead of hanging.
 /// </summary>
-public sealed class ScriptedServerStream : Stream
+public sealed class ScriptedServerStream : ServerEndStream
 {
     private readonly Queue<Step> _steps = new();
     private readonly ChunkMode _mode;
@@ -62,18 +63,6 @@ public sealed class ScriptedServerStream : Stream
 
     public bool Finished => _steps.Count == 0 && _servingPos >= _serving.Length;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_servingPos >= _serving.Length)
@@ -113,12 +102,6 @@ public sealed class ScriptedServerStream : Stream
         return n;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         WriteSizes.Add(buffer.Length);
@@ -126,26 +109,6 @@ public sealed class ScriptedServerStream : Stream
         _pendingClient.Append(Encoding.UTF8.GetString(buffer));
         Consume();
     }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Write(buffer.Span);
-        return default;
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Write(buffer, offset, count);
-        return Task.CompletedTask;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private void Consume()
     {

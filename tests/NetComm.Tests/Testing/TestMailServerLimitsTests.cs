@@ -31,20 +31,13 @@ public class TestMailServerLimitsTests
         using var attack = new Dripper(new System.Net.IPEndPoint(server.Address, server.SmtpPort), clients: 10, interval: TimeSpan.FromMilliseconds(100));
         SpinWait.SpinUntil(() => attack.Connections > 10, Timeouts.Wait);
 
-        var served = false;
-        var clock = Stopwatch.StartNew();
-        while (!served && clock.Elapsed < Timeouts.Wait)
-        {
-            try
+        var served = Retry.Until(
+            () =>
             {
                 using var client = RawClient.Connect(server.SmtpPort);
-                served = client.ReadReply().StartsWith("220 ", StringComparison.Ordinal) && client.Ask("NOOP").StartsWith("250", StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                Thread.Sleep(20);
-            }
-        }
+                return client.ReadReply().StartsWith("220 ", StringComparison.Ordinal) && client.Ask("NOOP").StartsWith("250", StringComparison.Ordinal);
+            },
+            e => e is IOException);
 
         Assert.That(served, Is.True, "a well-behaved client got a session while the attack went on");
     }

@@ -43,12 +43,12 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
         var wireBefore = connection()?.WireBytes ?? 0;
         try
         {
-            using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(() => CancelBlocking(cancellationToken)) : default;
+            using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(static (gate, token) => ((MailSessionGate)gate!).CancelBlocking(token), this) : default;
             return operation(cancellationToken).Complete();
         }
         catch (Exception e)
         {
-            var outcome = Outcome(e, wireBefore);
+            var outcome = Outcome(e, wireBefore, need);
             cancellationToken.ThrowIfCancellationRequested();
             outcome.Throw();
             throw;
@@ -71,7 +71,7 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
         }
         catch (Exception e)
         {
-            Outcome(e, wireBefore).Throw();
+            Outcome(e, wireBefore, need).Throw();
             throw;
         }
         finally
@@ -164,10 +164,11 @@ internal sealed class MailSessionGate(MailProtocol protocol, MailClientOptions o
     }
 
     /// <summary>Decides the outcome of a failed operation: breaks the session unless the failure keeps it, and says what to throw.</summary>
-    private ExceptionDispatchInfo Outcome(Exception e, long wireBefore)
+    private ExceptionDispatchInfo Outcome(Exception e, long wireBefore, Need need)
     {
+        // A connect that did not finish has no session to keep, whatever stopped it: nothing half-open is left behind.
         var touchedWire = (connection()?.WireBytes ?? wireBefore) != wireBefore;
-        if (KeepsSession(e, touchedWire))
+        if (need != Need.Closed && KeepsSession(e, touchedWire))
         {
             return e is SessionIntactException intact ? intact.Inner : ExceptionDispatchInfo.Capture(e);
         }

@@ -5,8 +5,8 @@ using NetComm.Mail.Internal;
 namespace NetComm.Pop3.Internal;
 
 /// <summary>
-/// Puts message content into the transcript: line by line when the caller opted in, else one summary line
-/// with the size, so that mail bodies do not end up in logs by default.
+/// Puts message content into the transcript: line by line into the writer when the caller opted in, and one
+/// summary line with the size for the logger (always) and the writer (when it does not get the lines).
 /// </summary>
 internal sealed class ContentTranscript(Transcript transcript, string what)
 {
@@ -44,24 +44,23 @@ internal sealed class ContentTranscript(Transcript transcript, string what)
 
     public void Complete(long bytes)
     {
-        if (!transcript.IncludesContent)
+        if (transcript.IncludesContent)
         {
-            transcript.ServerContent(bytes, what);
-            return;
+            if (_pending.Count > 0)
+            {
+                Flush();
+            }
+
+            transcript.ServerContentLine("."u8);
         }
 
-        if (_pending.Count > 0)
-        {
-            Flush();
-        }
-
-        transcript.Server("."u8);
+        transcript.ServerContent(bytes, what);
     }
 
     private void Flush()
     {
         var line = _pending.Count > 0 && _pending[^1] == '\r' ? _pending.Count - 1 : _pending.Count;
-        transcript.Server(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending)[..line]);
+        transcript.ServerContentLine(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending)[..line]);
         _pending.Clear();
     }
 }

@@ -15,14 +15,16 @@ internal sealed partial class Pop3Session
 
     /// <summary>
     /// Connects as the TLS mode says, reads the greeting and CAPA, upgrades with STLS when the mode asks for it
-    /// and reads CAPA again over TLS. Fails with the connection closed and nothing secret sent.
+    /// and reads CAPA again over TLS. Fails with the connection closed and nothing secret sent. <c>opened</c> is
+    /// told the connection as soon as it exists, so a cancellation can close it before there is a session.
     /// </summary>
-    public static async ValueTask<Pop3Session> ConnectAsync<TIo>(Pop3ClientOptions options, ILogger logger, MailSessionGate gate, Func<MailConnection>? transportForTests, CancellationToken cancellationToken)
+    public static async ValueTask<Pop3Session> ConnectAsync<TIo>(Pop3ClientOptions options, ILogger logger, MailSessionGate gate, Func<MailConnection>? transportForTests, Action<MailConnection> opened, CancellationToken cancellationToken)
         where TIo : IIo
     {
         using var scope = MailTelemetry.Start("pop3", "connect", options.Host, options.EffectivePort);
         var connection = transportForTests?.Invoke()
             ?? await MailConnection.ConnectAsync<TIo>(options, MailProtocol.Pop3, cancellationToken).ConfigureAwait(false);
+        opened(connection);
         try
         {
             gate.MoveTo(connection.IsTls ? MailSessionState.Secured : MailSessionState.Connected);
@@ -43,7 +45,7 @@ internal sealed partial class Pop3Session
         catch (Exception e)
         {
             // As SMTP's engine does when its session breaks: the one log line of a failure after the connection was made.
-            if (e is not OperationCanceledException)
+            if (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 MailProtocol.Pop3.LogSessionFailed(logger, options.Host, options.EffectivePort, e);
             }

@@ -246,12 +246,10 @@ internal sealed class SmtpContentWriter : Stream
         {
             if (_connection.Transcript.IncludesContent)
             {
-                _connection.Transcript.Client(Encoding.UTF8.GetString(_buffer, HeaderRoom, contentLength).TrimEnd('\r', '\n'));
+                _connection.Transcript.ClientContentText(Encoding.UTF8.GetString(_buffer, HeaderRoom, contentLength).TrimEnd('\r', '\n'));
             }
-            else
-            {
-                _connection.Transcript.ClientContent(contentLength, "message content");
-            }
+
+            _connection.Transcript.ClientContent(contentLength, "message content");
 
             if (last && !_chunked)
             {

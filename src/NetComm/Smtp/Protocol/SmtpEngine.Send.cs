@@ -8,7 +8,6 @@ using NetComm.Diagnostics;
 using NetComm.Internal;
 using NetComm.Mail;
 using NetComm.Mail.Internal;
-using NetComm.Mime;
 using NetComm.Transport;
 
 namespace NetComm.Smtp.Protocol;

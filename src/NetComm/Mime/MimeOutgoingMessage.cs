@@ -1,34 +1,13 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using MimeKit;
-using NetComm.Internal;
+using NetComm.Mail.Internal;
 
 namespace NetComm.Mime;
-
-/// <summary>
-/// The MIME edge on the way out: the bytes of a message to send, written by MimeKit or taken from the caller as
-/// they are, with what a transport must decide before sending (size, 8-bit, binary, line lengths). Protocol
-/// engines see this and streams, never MimeKit types.
-/// </summary>
-internal abstract class OutgoingMessage : IDisposable
-{
-    public virtual void Dispose() => GC.SuppressFinalize(this);
-
-    /// <summary>
-    /// A dry run over the bytes that will be sent; null when they cannot be read twice (a non-seekable raw stream).
-    /// A MIME message that cannot go as built (a line over 998 octets, NUL, 8-bit content unlabelled or for a server
-    /// without 8BITMIME) is fitted first; raw content is never changed.
-    /// </summary>
-    public abstract MessageInspection? Inspect(bool international, bool eightBitAllowed, CancellationToken cancellationToken);
-
-    public abstract ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
-        where TIo : IIo;
-}
 
 /// <summary>
 /// A <see cref="MimeMessage"/> serialised with CRLF line endings and Bcc/Resent-Bcc hidden, through
@@ -40,6 +19,10 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
 {
     // Messages up to this size are serialised once: the dry run's copy is what goes on the wire.
     private const int SingleSerializationLimit = 1024 * 1024;
+
+    // Built once: MimeKit only reads format options while writing, and a clone per message is garbage per send.
+    private static readonly FormatOptions s_ascii = Options(international: false);
+    private static readonly FormatOptions s_international = Options(international: true);
 
     private MessageInspection? _inspection;
     private List<(MimePart Part, ContentEncoding Encoding)>? _originalEncodings;
@@ -90,7 +73,7 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
     {
         _inspection?.Dispose();
         _inspection = new MessageInspection(SingleSerializationLimit);
-        message.WriteTo(Options(international), _inspection, cancellationToken);
+        message.WriteTo(Format(international), _inspection, cancellationToken);
         return _inspection;
     }
 
@@ -102,11 +85,11 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         }
         else if (TIo.IsAsync)
         {
-            await message.WriteToAsync(Options(international), destination, cancellationToken).ConfigureAwait(false);
+            await message.WriteToAsync(Format(international), destination, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            message.WriteTo(Options(international), destination, cancellationToken);
+            message.WriteTo(Format(international), destination, cancellationToken);
         }
     }
 
@@ -125,6 +108,8 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         base.Dispose();
     }
 
+    private static FormatOptions Format(bool international) => international ? s_international : s_ascii;
+
     private static FormatOptions Options(bool international)
     {
         var options = FormatOptions.Default.Clone();
@@ -134,59 +119,5 @@ internal sealed class MimeOutgoingMessage(MimeMessage message) : OutgoingMessage
         options.HiddenHeaders.Add(HeaderId.Bcc);
         options.HiddenHeaders.Add(HeaderId.ResentBcc);
         return options;
-    }
-}
-
-/// <summary>The caller's bytes, sent unchanged apart from transport framing (pre-signed DKIM mail).</summary>
-internal sealed class RawOutgoingMessage(Stream source) : OutgoingMessage
-{
-    public override MessageInspection? Inspect(bool international, bool eightBitAllowed, CancellationToken cancellationToken)
-    {
-        if (!source.CanSeek)
-        {
-            return null;
-        }
-
-        var start = source.Position;
-        var inspection = new MessageInspection();
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int n;
-            while ((n = source.Read(buffer)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                inspection.Write(buffer, 0, n);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        source.Position = start;
-        return inspection;
-    }
-
-    public override async ValueTask WriteToAsync<TIo>(Stream destination, bool international, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            while (true)
-            {
-                var n = await TIo.ReadAsync(source, buffer, cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    return;
-                }
-
-                await TIo.WriteAsync(destination, buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }

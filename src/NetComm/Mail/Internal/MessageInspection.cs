@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NetComm.Mime;
+namespace NetComm.Mail.Internal;
 
 /// <summary>
 /// What a dry run of the message's bytes found: its size and whether it needs 8BITMIME or BINARYMIME.
