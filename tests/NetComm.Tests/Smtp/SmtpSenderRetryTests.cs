@@ -116,8 +116,9 @@ public class SmtpSenderRetryTests
         Assert.That(Subjects(_server), Has.Count.EqualTo(8).And.Unique);
         Assert.That(_log.Count(NetCommEventIds.SmtpSenderAttempt), Is.EqualTo(8 + 3), "one extra attempt per 421, no hot loop");
         var shrinks = _log.Messages(NetCommEventIds.SmtpSenderPoolShrunk).ToList();
-        Assert.That(shrinks, Is.Not.Empty);
-        Assert.That(shrinks[0], Does.Contain("at most 3 session(s)"));
+        // Concurrent 421s log in any order; the first to shrink the pool of 4 leaves 3.
+        Assert.That(shrinks, Has.Some.Contains("at most 3 session(s)"));
+        Assert.That(shrinks, Has.None.Contains("at most 0 session(s)"));
     }
 
     [Test]
