@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 
 namespace NetComm.Testing;
@@ -23,6 +24,7 @@ public sealed class TestMailServerFaults
     private readonly object _gate = new();
     private readonly List<FaultRule> _rules = [];
     private long _slowReplyTicks;
+    private int _messagesPerConnection;
 
     internal TestMailServerFaults()
     {
@@ -30,6 +32,9 @@ public sealed class TestMailServerFaults
 
     /// <summary>The delay before each batch of replies is written (zero when none).</summary>
     public TimeSpan ReplyDelay => TimeSpan.FromTicks(Interlocked.Read(ref _slowReplyTicks));
+
+    /// <summary>The per-connection message limit set by <see cref="LimitMessagesPerConnection"/>, or 0 when there is none.</summary>
+    public int MessagesPerConnection => Volatile.Read(ref _messagesPerConnection);
 
     /// <summary>How many rules are in force.</summary>
     public int Count
@@ -135,6 +140,68 @@ public sealed class TestMailServerFaults
     public TestMailServerFaults DisconnectAfterFinalDot(bool keepMessage = false, int? times = null)
         => Add(new FaultRule(MailProtocol.Smtp, FaultAction.DisconnectAfterData, static (_, _) => true, times) { KeepMessage = keepMessage });
 
+    /// <summary>
+    /// Answers the SMTP <paramref name="command"/> (a verb) with <c>421</c> and closes the connection, as a server that is
+    /// shutting down or overloaded does (RFC 5321 §3.8). Several in a row (<paramref name="times"/>) make a 421 storm.
+    /// </summary>
+    public TestMailServerFaults ServiceNotAvailable(string command = "MAIL", string? enhancedCode = "4.3.2", string text = "Service not available, closing transmission channel", int? times = null)
+    {
+        var verb = Verb(command);
+        ArgumentNullException.ThrowIfNull(text);
+        return Add(new FaultRule(MailProtocol.Smtp, FaultAction.ReplyAndClose, (v, _) => v == verb, times)
+        {
+            Code = 421,
+            EnhancedCode = enhancedCode,
+            Text = text,
+        });
+    }
+
+    /// <summary>
+    /// Greylists as Postgrey does, keyed by recipient (case-insensitive): the first RCPT TO for an address is answered
+    /// <c>451 4.7.1</c>, and so is every one until <paramref name="retryAfter"/> has passed since; after that the address
+    /// is accepted for good. A client that retries too soon is refused again, one that never retries loses the message.
+    /// </summary>
+    public TestMailServerFaults Greylist(TimeSpan retryAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        var firstSeen = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        bool Deferred(string verb, string line)
+        {
+            if (verb != "RCPT" || PathOf(line, "TO:") is not { } path)
+            {
+                return false;
+            }
+
+            // Take() calls matchers under its lock, so the table needs no lock of its own.
+            if (!firstSeen.TryGetValue(path, out var since))
+            {
+                firstSeen[path] = Stopwatch.GetTimestamp();
+                return true;
+            }
+
+            return Stopwatch.GetElapsedTime(since) < retryAfter;
+        }
+
+        return Add(new FaultRule(MailProtocol.Smtp, FaultAction.Reply, Deferred, null)
+        {
+            Code = 451,
+            EnhancedCode = "4.7.1",
+            Text = "Greylisted, please try again later",
+        });
+    }
+
+    /// <summary>
+    /// After <paramref name="count"/> messages accepted on one connection, answers the next MAIL FROM with
+    /// <c>421 4.7.0</c> and closes the connection, as servers with a per-connection limit do (Exchange, hosted relays,
+    /// Postfix's <c>smtpd_client_message_rate_limit</c>). A client should rotate its connections before the limit.
+    /// </summary>
+    public TestMailServerFaults LimitMessagesPerConnection(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Interlocked.Exchange(ref _messagesPerConnection, count);
+        return this;
+    }
+
     /// <summary>Delays every batch of replies (SMTP and POP3) by <paramref name="delay"/>; <see cref="TimeSpan.Zero"/> turns it off.</summary>
     public TestMailServerFaults SlowReplies(TimeSpan delay)
     {
@@ -183,7 +250,7 @@ public sealed class TestMailServerFaults
         return Add(new FaultRule(MailProtocol.Pop3, FaultAction.Disconnect, (v, _) => v == verb, times));
     }
 
-    /// <summary>Removes every rule and the reply delay.</summary>
+    /// <summary>Removes every rule, the reply delay and the per-connection message limit.</summary>
     public void Clear()
     {
         lock (_gate)
@@ -192,6 +259,7 @@ public sealed class TestMailServerFaults
         }
 
         Interlocked.Exchange(ref _slowReplyTicks, 0);
+        Interlocked.Exchange(ref _messagesPerConnection, 0);
     }
 
     /// <summary>Finds the first rule of one of the <paramref name="actions"/> that matches, and uses up one of its times.</summary>
@@ -291,6 +359,7 @@ public sealed class TestMailServerFaults
 internal enum FaultAction
 {
     Reply,
+    ReplyAndClose,
     Disconnect,
     RejectMessage,
     DisconnectDuringData,

@@ -214,6 +214,7 @@ internal sealed partial class SmtpSession
                 return Outcome.Continue;
             }
 
+            _accepted++;
             Reply(250, "2.0.0", "Ok: queued as " + stored.QueueId);
             return Outcome.Continue;
         }

@@ -47,6 +47,7 @@ internal sealed partial class SmtpSession : MailSession
     private SmtpExtensions _advertised;
     private string? _authUser;
     private string? _authMechanism;
+    private int _accepted;
 
     public SmtpSession(TestMailServer server, ITcpConnection connection, bool implicitTls, CancellationToken stopping)
         : base(server, connection, implicitTls, stopping)
@@ -81,7 +82,14 @@ internal sealed partial class SmtpSession : MailSession
                 continue;
             }
 
-            var fault = Faults.Take(MailProtocol.Smtp, verb, line, FaultAction.Reply, FaultAction.Disconnect);
+            if (verb == "MAIL" && Faults.MessagesPerConnection is > 0 and var limit && _accepted >= limit)
+            {
+                LogFault("LimitMessagesPerConnection", line);
+                Reply(421, "4.7.0", $"Too many messages on one connection (limit {limit}), closing connection");
+                return "the per-connection message limit closed the connection";
+            }
+
+            var fault = Faults.Take(MailProtocol.Smtp, verb, line, FaultAction.Reply, FaultAction.ReplyAndClose, FaultAction.Disconnect);
             if (fault is not null)
             {
                 LogFault(fault.Action.ToString(), line);
@@ -91,6 +99,11 @@ internal sealed partial class SmtpSession : MailSession
                 }
 
                 SendFault(fault);
+                if (fault.Action == FaultAction.ReplyAndClose)
+                {
+                    return "an injected 421 closed the connection";
+                }
+
                 NoteRefusal(verb, fault.Code);
                 continue;
             }

@@ -87,6 +87,27 @@ public static class NetCommEventIds
     /// <summary>An SMTP client could not connect: the host did not answer, refused, or the implicit TLS handshake failed.</summary>
     public const int SmtpConnectFailed = 2012;
 
+    /// <summary>An <c>SmtpSender</c> attempt to send a message started (which attempt, which session).</summary>
+    public const int SmtpSenderAttempt = 2013;
+
+    /// <summary>An <c>SmtpSender</c> attempt failed in a way that delivered nothing and is worth retrying (a 4xx, a failure before the end of the message); it waits, then tries again.</summary>
+    public const int SmtpSenderRetrying = 2014;
+
+    /// <summary>An <c>SmtpSender</c> gave up on a message: a permanent refusal (5xx), a TLS or login failure, or its last attempt failed; the exception went to the caller.</summary>
+    public const int SmtpSenderFailed = 2015;
+
+    /// <summary>An <c>SmtpSender</c> message's outcome is unknown (connection lost after the end of the message): reported to the caller, or sent again when <c>DeliveryUnknownPolicy.Retry</c> says so.</summary>
+    public const int SmtpSenderDeliveryUnknown = 2016;
+
+    /// <summary>An SMTP server answered 421; the <c>SmtpSender</c> pool keeps one session fewer for a while.</summary>
+    public const int SmtpSenderPoolShrunk = 2017;
+
+    /// <summary>An <c>SmtpSender</c> session was closed: its message limit, idle too long, broken by a failure, or the sender disposed.</summary>
+    public const int SmtpSenderSessionClosed = 2018;
+
+    /// <summary>An <c>SmtpSender</c> was disposed and messages still in flight after its drain timeout were cancelled.</summary>
+    public const int SmtpSenderDrainTimedOut = 2019;
+
     /// <summary>A POP3 client connected and read the greeting and capabilities.</summary>
     public const int Pop3Connected = 3000;
 

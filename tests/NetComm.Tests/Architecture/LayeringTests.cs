@@ -18,6 +18,8 @@ public class LayeringTests
         "Smtp/SmtpClient.cs",
         "Smtp/SmtpEnvelope.cs",
         "Smtp/SmtpBatchMessage.cs",
+        "Smtp/ISmtpSender.cs",
+        "Smtp/SmtpSender.cs",
         "Pop3/IPop3Client.cs",
         "Pop3/Pop3Client.Maildrop.cs",
         "Pop3/Pop3BatchException.cs",

@@ -415,6 +415,25 @@ public class DocSnippetTests
     }
 
     [Test]
+    public async Task Smtp_sender_delivers_every_message_once_over_a_pool()
+    {
+        using var server = LaunchMailServer();
+        var messages = Enumerable.Range(0, 20).Select(i =>
+        {
+            var message = DocSnippets.SmtpPlain();
+            message.Subject = $"pooled {i}";
+            return message;
+        }).ToList();
+
+        var results = await DocSnippets.SmtpSenderAsync(MailServerOptions(server), Credentials, messages, CancellationToken.None);
+
+        Assert.That(results, Has.Length.EqualTo(20).And.All.Matches<SmtpSendResult>(r => r.UsedTls));
+        var received = server.WaitForMessages(20, Timeouts.Wait);
+        Assert.That(received.Select(m => m.Message.Subject), Is.EquivalentTo(messages.Select(m => m.Subject)));
+        Assert.That(received.Select(m => m.Session.ConnectionId).Distinct().Count(), Is.InRange(1, 4));
+    }
+
+    [Test]
     public async Task Smtp_retries_succeed_at_once_when_nothing_fails()
     {
         using var server = LaunchMailServer();

@@ -83,6 +83,15 @@ public static class TestingDocSnippets
         // Every batch of replies is late (SMTP and POP3): test your client's timeouts.
         server.Faults.SlowReplies(TimeSpan.FromSeconds(2));
 
+        // Greylisting as a real server does it, per recipient: 451 4.7.1 until 5 minutes after the first try.
+        server.Faults.Greylist(TimeSpan.FromMinutes(5));
+
+        // The server closes the channel: 421, then the connection closes; three in a row make a 421 storm.
+        server.Faults.ServiceNotAvailable("MAIL", times: 3);
+
+        // A per-connection limit: after 100 messages, the next MAIL gets 421 4.7.0 and the connection closes.
+        server.Faults.LimitMessagesPerConnection(100);
+
         // POP3.
         server.Faults.Pop3FailRetrieve(1);                          // RETR 1 / TOP 1 get "-ERR [SYS/TEMP] ..."
         server.Faults.Pop3DisconnectDuringRetrieve(2);              // +OK, half the message, then the connection closes

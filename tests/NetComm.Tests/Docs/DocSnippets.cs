@@ -418,6 +418,23 @@ public static class DocSnippets
         return result;
     }
 
+    public static async Task<SmtpSendResult[]> SmtpSenderAsync(SmtpClientOptions options, MailCredentials credentials, IReadOnlyList<MimeMessage> messages, CancellationToken cancellationToken)
+    {
+        // snippet: docs/smtp.md#sender
+        await using var sender = new SmtpSender(new SmtpSenderOptions
+        {
+            Client = options,                 // the same SmtpClientOptions: server, TLS mode, certificate policy, timeouts, logging
+            Credentials = credentials,        // each session logs in once
+            MaxSessions = 4,
+            MaxMessagesPerSession = 100,      // below the server's per-connection limit
+        });
+
+        // Any number of threads or tasks may call it at once.
+        var results = await Task.WhenAll(messages.Select(m => sender.SendAsync(m, cancellationToken)));
+        Console.WriteLine($"{results.Length} messages sent; {sender.SessionsOpen} session(s) open");
+        return results;
+    }
+
     public static MimeMessage SmtpPlain()
     {
         // snippet: docs/smtp.md#plain

@@ -71,6 +71,60 @@ public class FaultInjectionTests
         Assert.That(_server.Messages, Is.Empty);
     }
 
+    [Test]
+    public void Service_not_available_answers_421_and_closes()
+    {
+        _server.Faults.ServiceNotAvailable("MAIL", times: 1);
+        using var client = Smtp();
+        Assert.That(client.Ask("MAIL FROM:<s@example.net>"), Is.EqualTo("421 4.3.2 Service not available, closing transmission channel"));
+        Assert.That(client.WaitForClose(), Is.True);
+        using var next = Smtp();
+        Assert.That(next.Ask("MAIL FROM:<s@example.net>"), Is.EqualTo("250 2.1.0 Ok"), "times: 1 used up");
+    }
+
+    [Test]
+    public void Greylist_defers_a_recipient_until_its_delay_has_passed()
+    {
+        // Zero delay: the first RCPT per address is deferred, any later one passes (no clock needed in the test).
+        _server.Faults.Greylist(TimeSpan.Zero);
+        using var client = Smtp();
+        client.Ask("MAIL FROM:<s@example.net>");
+        Assert.That(client.Ask("RCPT TO:<alice@example.com>"), Is.EqualTo("451 4.7.1 Greylisted, please try again later"));
+        Assert.That(client.Ask("RCPT TO:<ALICE@example.com>"), Is.EqualTo("250 2.1.5 Ok"));
+        Assert.That(client.Ask("RCPT TO:<bob@example.com>"), Does.StartWith("451 4.7.1"));
+    }
+
+    [Test]
+    public void Greylist_keeps_deferring_a_client_that_retries_too_soon()
+    {
+        _server.Faults.Greylist(TimeSpan.FromHours(1));
+        using var client = Smtp();
+        client.Ask("MAIL FROM:<s@example.net>");
+        Assert.That(client.Ask("RCPT TO:<alice@example.com>"), Does.StartWith("451 4.7.1"));
+        Assert.That(client.Ask("RCPT TO:<alice@example.com>"), Does.StartWith("451 4.7.1"));
+    }
+
+    [Test]
+    public void Limit_messages_per_connection_answers_the_next_mail_with_421_and_closes()
+    {
+        _server.Faults.LimitMessagesPerConnection(2);
+        Assert.That(_server.Faults.MessagesPerConnection, Is.EqualTo(2));
+        using var client = Smtp();
+        for (var i = 0; i < 2; i++)
+        {
+            client.Ask("MAIL FROM:<s@example.net>");
+            client.Ask("RCPT TO:<alice@example.com>");
+            client.Ask("DATA");
+            Assert.That(client.Ask($"Subject: {i}\r\n\r\nx\r\n."), Does.StartWith("250"));
+        }
+
+        Assert.That(client.Ask("MAIL FROM:<s@example.net>"), Does.StartWith("421 4.7.0 Too many messages on one connection (limit 2)"));
+        Assert.That(client.WaitForClose(), Is.True);
+        Assert.That(_server.Messages, Has.Count.EqualTo(2));
+        _server.Faults.Clear();
+        Assert.That(_server.Faults.MessagesPerConnection, Is.Zero);
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public void Disconnect_after_final_dot_loses_the_reply_and_keeps_the_message_only_if_asked(bool keep)

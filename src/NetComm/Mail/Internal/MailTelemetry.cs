@@ -10,19 +10,20 @@ internal static class MailTelemetry
 {
     public static readonly ActivitySource Source = new(NetCommTelemetry.ActivitySourceName);
 
-    private static readonly Meter s_meter = new(NetCommTelemetry.MeterName);
+    /// <summary>The one meter of the library; SMTP's sender adds its instruments to it.</summary>
+    public static readonly Meter Meter = new(NetCommTelemetry.MeterName);
 
-    public static readonly Counter<long> MessagesSent = s_meter.CreateCounter<long>("netcomm.smtp.messages_sent", "{message}", "Messages accepted by an SMTP server.");
+    public static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>("netcomm.smtp.messages_sent", "{message}", "Messages accepted by an SMTP server.");
 
-    public static readonly Counter<long> RecipientsRejected = s_meter.CreateCounter<long>("netcomm.smtp.recipients_rejected", "{recipient}", "Recipients an SMTP server refused.");
+    public static readonly Counter<long> RecipientsRejected = Meter.CreateCounter<long>("netcomm.smtp.recipients_rejected", "{recipient}", "Recipients an SMTP server refused.");
 
-    public static readonly Counter<long> MessagesRetrieved = s_meter.CreateCounter<long>("netcomm.pop3.messages_retrieved", "{message}", "Messages downloaded over POP3.");
+    public static readonly Counter<long> MessagesRetrieved = Meter.CreateCounter<long>("netcomm.pop3.messages_retrieved", "{message}", "Messages downloaded over POP3.");
 
-    public static readonly Counter<long> BytesSent = s_meter.CreateCounter<long>("netcomm.mail.bytes_sent", "By", "Bytes written to mail servers.");
+    public static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("netcomm.mail.bytes_sent", "By", "Bytes written to mail servers.");
 
-    public static readonly Counter<long> BytesReceived = s_meter.CreateCounter<long>("netcomm.mail.bytes_received", "By", "Bytes read from mail servers.");
+    public static readonly Counter<long> BytesReceived = Meter.CreateCounter<long>("netcomm.mail.bytes_received", "By", "Bytes read from mail servers.");
 
-    public static readonly Histogram<double> Duration = s_meter.CreateHistogram<double>("netcomm.mail.operation.duration", "s", "Duration of connect, authenticate, send and retrieve operations.");
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("netcomm.mail.operation.duration", "s", "Duration of connect, authenticate, send and retrieve operations.");
 
     /// <summary>Starts a span and a duration measurement; dispose the scope to record both.</summary>
     public static OperationScope Start(string protocol, string operation, string host, int port)
