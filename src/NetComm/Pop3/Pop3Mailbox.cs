@@ -78,7 +78,7 @@ public sealed class Pop3Mailbox : IPop3Mailbox
         where TIo : IIo
     {
         _options.EnsureUsable();
-        MailCredentials.EnsureSendable(_credentials);
+        var credentials = MailCredentials.Sendable(_credentials);
         ArgumentOutOfRangeException.ThrowIfLessThan(_syncOptions.DeleteAfter, TimeSpan.Zero, nameof(Pop3SyncOptions.DeleteAfter));
         ArgumentNullException.ThrowIfNull(_syncOptions.TimeProvider, nameof(Pop3SyncOptions.TimeProvider));
         cancellationToken.ThrowIfCancellationRequested();
@@ -90,7 +90,7 @@ public sealed class Pop3Mailbox : IPop3Mailbox
         try
         {
             await IoDispatch.CallAsync<TIo>(() => client.Connect(cancellationToken), () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
-            await IoDispatch.CallAsync<TIo>(() => client.Authenticate(_credentials, cancellationToken), () => client.AuthenticateAsync(_credentials, cancellationToken)).ConfigureAwait(false);
+            await IoDispatch.CallAsync<TIo>(() => client.Authenticate(credentials, cancellationToken), () => client.AuthenticateAsync(credentials, cancellationToken)).ConfigureAwait(false);
             var listing = await ListAsync<TIo>(client, cancellationToken).ConfigureAwait(false);
             var plan = Pop3SyncPlan.Create(listing, store.Seen);
 

@@ -72,7 +72,7 @@ internal static class Pop3SyncBenchmark
     /// <summary>Writes a store holding every id of the mailbox but each hundredth; returns all the ids.</summary>
     private static IReadOnlyList<Pop3UidEntry> Seed(Pop3Comparison.BenchServer server, string path)
     {
-        using var client = new Pop3Client(server.NetCommOptions(tls: false));
+        using var client = new Pop3Client(server.NetCommOptions(Pop3Security.None));
         client.Connect();
         client.Authenticate(server.Bench);
         var uids = client.Uidl();
@@ -90,7 +90,7 @@ internal static class Pop3SyncBenchmark
     {
         File.Copy(seeded, path);
         var transcript = new RoundTripCounter();
-        var options = server.NetCommOptions(tls: false);
+        var options = server.NetCommOptions(Pop3Security.None);
         options.Transcript = transcript;
         var mailbox = new Pop3Mailbox(options, server.Bench, new FileUidStore(path));
         var clock = Stopwatch.StartNew();
